@@ -1,0 +1,26 @@
+//! Schema migrations, one file per step, named `m<date>_<seq>_<verb>_<noun>`.
+//!
+//! Every migration runs inside a transaction on both engines (SQLite does not by default),
+//! so a failed step leaves the schema as it was. Reference data is not loaded here: the
+//! service seeds it idempotently after migrating, so corrections reach existing databases.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261126_000001_create_geography;
+mod m20261126_000002_create_charter;
+mod m20261126_000003_create_support_programmes;
+
+/// The ordered list of all migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_geography::Migration),
+            Box::new(m20261126_000002_create_charter::Migration),
+            Box::new(m20261126_000003_create_support_programmes::Migration),
+        ]
+    }
+}

@@ -1,0 +1,19 @@
+//! The GraphQL API: the schema (built without a database, so the SDL can be exported
+//! anywhere), the HTTP handler, the GraphiQL page, per-request loaders, the query roots
+//! merged from one part per domain, and the API types mapped from entities.
+
+pub mod graphiql;
+pub mod handler;
+pub mod ids;
+pub mod loaders;
+pub mod query;
+pub mod schema;
+pub mod types;
+
+use async_graphql::Context;
+use sea_orm::DatabaseConnection;
+
+/// The database connection of the running service.
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+}

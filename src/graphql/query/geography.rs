@@ -1,0 +1,54 @@
+use crate::graphql::db;
+use crate::graphql::types::county::County;
+use crate::graphql::types::organisation::{
+    Organisation, OrganisationConnection, OrganisationFilterInput, OrganisationOrder,
+    organisation_connection,
+};
+use crate::graphql::types::paging::page_args;
+use crate::services::geography;
+use async_graphql::{Context, Object, Result};
+
+#[derive(Default)]
+pub struct GeographyQuery;
+
+#[Object]
+impl GeographyQuery {
+    /// All 21 counties (län), in code order.
+    async fn counties(&self, ctx: &Context<'_>) -> Result<Vec<County>> {
+        Ok(geography::counties(db(ctx)?)
+            .await?
+            .into_iter()
+            .map(County)
+            .collect())
+    }
+
+    /// A county by SCB's two-digit code, e.g. "25"; null if there is none.
+    async fn county(&self, ctx: &Context<'_>, code: String) -> Result<Option<County>> {
+        Ok(geography::county(db(ctx)?, &code).await?.map(County))
+    }
+
+    /// Organisations (municipalities, regions and other bodies), filtered, ordered and
+    /// paginated (at most 100 per page).
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilterInput>,
+        order_by: Option<OrganisationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<OrganisationConnection> {
+        let filter = filter.unwrap_or_default().into_filter();
+        organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
+    }
+
+    /// An organisation by its code: a municipality's four digits ("0180"), a region's two
+    /// ("01", or Kolada's "0001"). "09" finds Gotland, the municipality that is its own
+    /// region. Null if there is none.
+    async fn organisation(&self, ctx: &Context<'_>, code: String) -> Result<Option<Organisation>> {
+        Ok(geography::organisation_by_code(db(ctx)?, &code)
+            .await?
+            .map(Organisation))
+    }
+}

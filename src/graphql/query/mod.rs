@@ -1,0 +1,18 @@
+//! The query root, merged from one part per domain.
+
+mod charter;
+mod geography;
+mod node;
+mod programmes;
+
+use async_graphql::MergedObject;
+
+/// Read access to the register.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    geography::GeographyQuery,
+    charter::CharterQuery,
+    programmes::ProgrammeQuery,
+    node::NodeQuery,
+);

@@ -1,0 +1,81 @@
+//! The charter's principles and articles.
+
+use crate::domain::charter::CharterPart;
+use crate::graphql::ids;
+use async_graphql::{ID, Object};
+use entity::{charter_article, charter_principle};
+
+/// One of the six principles the charter rests on (Part I).
+pub struct CharterPrinciple(pub charter_principle::Model);
+
+#[Object]
+impl CharterPrinciple {
+    /// Global id of the principle.
+    pub async fn id(&self) -> ID {
+        ids::encode("CharterPrinciple", self.0.number)
+    }
+
+    /// The principle's number, 1–6.
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    /// The principle in English, as worded in the 2006 text.
+    async fn text(&self) -> &str {
+        &self.0.text_en
+    }
+
+    /// The edition of the charter text it belongs to ("2006").
+    async fn edition(&self) -> &str {
+        &self.0.edition
+    }
+}
+
+/// One of the charter's articles (Part III), grouped by the role of local government it
+/// concerns.
+pub struct CharterArticle(pub charter_article::Model);
+
+#[Object]
+impl CharterArticle {
+    /// Global id of the article.
+    pub async fn id(&self) -> ID {
+        ids::encode("CharterArticle", self.0.number)
+    }
+
+    /// The article's number (1–30 in the 2006 text).
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    /// The article's English title.
+    async fn title(&self) -> &str {
+        &self.0.title_en
+    }
+
+    /// The Swedish title where a source gives one; null otherwise (never a guess).
+    async fn title_sv(&self) -> Option<&str> {
+        Some(self.0.title_sv.as_str()).filter(|t| !t.is_empty())
+    }
+
+    /// Whether the English title was confirmed against a public copy of the charter;
+    /// false where it is the commonly cited title.
+    async fn title_verified(&self) -> bool {
+        self.0.title_verified
+    }
+
+    /// The part of the charter the article belongs to.
+    async fn part(&self) -> Option<CharterPart> {
+        CharterPart::from_stored(&self.0.part)
+    }
+
+    /// The English title of that part.
+    async fn part_title(&self) -> Option<&'static str> {
+        CharterPart::from_stored(&self.0.part).map(CharterPart::title)
+    }
+
+    /// The edition of the charter text that introduced the article ("2006"; "2022" for
+    /// articles 31–39).
+    async fn edition(&self) -> &str {
+        &self.0.edition
+    }
+}

@@ -1,0 +1,94 @@
+//! Counties (län) and their administrative boards (länsstyrelser).
+
+use crate::graphql::ids;
+use crate::graphql::loaders::{BoardOfCounty, CountyCode, Loaders, RegionOfCounty};
+use crate::graphql::types::organisation::{
+    Organisation, OrganisationConnection, OrganisationFilterInput, OrganisationOrder,
+    organisation_connection,
+};
+use crate::graphql::types::paging::page_args;
+use async_graphql::{Context, ID, Object, Result};
+use entity::{county, county_board};
+
+/// A county (län), one of Sweden's 21, with SCB's two-digit code.
+pub struct County(pub county::Model);
+
+#[Object]
+impl County {
+    /// Global id of the county.
+    pub async fn id(&self) -> ID {
+        ids::encode("County", &self.0.code)
+    }
+
+    /// SCB's two-digit county code, e.g. "01" (a string: the leading zero matters).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The county's name, e.g. "Stockholms län".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The county administrative board (länsstyrelse).
+    async fn county_board(&self, ctx: &Context<'_>) -> Result<Option<CountyBoard>> {
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders
+            .load_one(BoardOfCounty(self.0.code.clone()))
+            .await?
+            .map(CountyBoard))
+    }
+
+    /// The organisation with regional responsibility in the county: its region, or for
+    /// Gotland the municipality of Gotland, which is its own region.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders
+            .load_one(RegionOfCounty(self.0.code.clone()))
+            .await?
+            .map(Organisation))
+    }
+
+    /// Organisations in the county (its municipalities and its region), paginated.
+    #[allow(clippy::too_many_arguments)]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilterInput>,
+        order_by: Option<OrganisationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<OrganisationConnection> {
+        let mut filter = filter.unwrap_or_default().into_filter();
+        filter.county_codes = vec![self.0.code.clone()];
+        organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
+    }
+}
+
+/// A county administrative board (länsstyrelse), the state's regional authority with a
+/// mandate to support gender mainstreaming in its county.
+pub struct CountyBoard(pub county_board::Model);
+
+#[Object]
+impl CountyBoard {
+    /// Global id of the county board.
+    pub async fn id(&self) -> ID {
+        ids::encode("CountyBoard", &self.0.county_code)
+    }
+
+    /// The board's formal name, e.g. "Länsstyrelsen i Stockholms län".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The county the board serves.
+    async fn county(&self, ctx: &Context<'_>) -> Result<Option<County>> {
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders
+            .load_one(CountyCode(self.0.county_code.clone()))
+            .await?
+            .map(County))
+    }
+}

@@ -1,0 +1,19 @@
+//! The `Node` interface of global object identification.
+
+use crate::graphql::types::charter::{CharterArticle, CharterPrinciple};
+use crate::graphql::types::county::{County, CountyBoard};
+use crate::graphql::types::organisation::Organisation;
+use crate::graphql::types::programme::SupportProgramme;
+use async_graphql::{ID, Interface};
+
+/// An object with a global id that `node(id:)` finds again.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "An opaque, stable global id."))]
+pub enum Node {
+    County(County),
+    CountyBoard(CountyBoard),
+    Organisation(Organisation),
+    CharterPrinciple(CharterPrinciple),
+    CharterArticle(CharterArticle),
+    SupportProgramme(SupportProgramme),
+}

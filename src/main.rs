@@ -1,0 +1,24 @@
+use cemr_api::cli::{Cli, Command};
+use cemr_api::{db, graphql, seed, startup::Application, telemetry};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(&cli.settings.log)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(cli.settings).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            db::connect_and_migrate(&cli.settings.database).await?;
+        }
+        Command::Seed => {
+            let conn = db::connect_and_migrate(&cli.settings.database).await?;
+            seed::reference::load(&conn).await?;
+        }
+        Command::ExportSchema => print!("{}", graphql::schema::sdl()),
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Business operations shared by GraphQL and REST. Each takes a database connection
+//! and plain arguments and returns domain rows or `AppError`; none knows about HTTP.
+
+pub mod charter;
+pub mod geography;
+pub mod pagination;
+pub mod programmes;
