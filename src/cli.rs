@@ -24,4 +24,7 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL) to standard output; needs no database.
     ExportSchema,
+    /// Exit 0 when the service at BIND answers `GET /healthz` (for container health
+    /// checks, where no HTTP client is installed).
+    Healthcheck,
 }

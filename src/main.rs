@@ -1,5 +1,5 @@
 use cemr_api::cli::{Cli, Command};
-use cemr_api::{db, graphql, seed, startup::Application, telemetry};
+use cemr_api::{db, graphql, http, seed, startup::Application, telemetry};
 use clap::Parser;
 
 #[tokio::main]
@@ -19,6 +19,7 @@ async fn main() -> anyhow::Result<()> {
             seed::reference::load(&conn).await?;
         }
         Command::ExportSchema => print!("{}", graphql::schema::sdl()),
+        Command::Healthcheck => http::health::probe(&cli.settings.http.bind)?,
     }
     Ok(())
 }

@@ -281,12 +281,12 @@ fn to_graphql_request(value: Value) -> Result<async_graphql::Request, Refusal> {
         ("variables", "an object"),
         ("extensions", "an object"),
     ] {
-        let ok = match (key, map.get(key)) {
-            (_, None | Some(Value::Null)) => true,
-            ("operationName", Some(Value::String(_))) => true,
-            ("variables" | "extensions", Some(Value::Object(_))) => true,
-            _ => false,
-        };
+        let ok = matches!(
+            (key, map.get(key)),
+            (_, None | Some(Value::Null))
+                | ("operationName", Some(Value::String(_)))
+                | ("variables" | "extensions", Some(Value::Object(_)))
+        );
         if !ok {
             return Err(Refusal::bad_request(format!(
                 "`{key}` must be {allowed} or null"

@@ -22,3 +22,22 @@ pub async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
         }
     }
 }
+
+/// Asks a running service's `/healthz` over plain HTTP/1.0; errors unless it answers 200.
+pub fn probe(bind: &str) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::time::Duration;
+    let mut addr: SocketAddr = bind.parse()?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(3))?;
+    stream.set_read_timeout(Some(Duration::from_secs(3)))?;
+    stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    let status_line = answer.lines().next().unwrap_or_default();
+    anyhow::ensure!(status_line.contains(" 200 "), "unhealthy: {status_line}");
+    Ok(())
+}

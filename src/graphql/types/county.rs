@@ -50,7 +50,6 @@ impl County {
     }
 
     /// Organisations in the county (its municipalities and its region), paginated.
-    #[allow(clippy::too_many_arguments)]
     async fn organisations(
         &self,
         ctx: &Context<'_>,

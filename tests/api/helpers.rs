@@ -1,0 +1,192 @@
+//! The test rig: `spawn_app` starts the real application over a fresh database.
+
+use cemr_api::config::Settings;
+use cemr_api::startup::Application;
+use sea_orm::sqlx::{self, Connection as _};
+use serde_json::{Value, json};
+use std::str::FromStr;
+
+/// The engines a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per engine from an `async fn(TestApp)`. The PostgreSQL variant
+/// runs when `TEST_DATABASE_URL` is set and says so when it is not.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::spawn_postgres_app().await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_engines;
+
+/// A fresh database, removed when dropped.
+pub enum TestDatabase {
+    /// The folder holding the SQLite file, deleted on drop.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres {
+        server_url: String,
+        name: String,
+    },
+}
+
+impl TestDatabase {
+    /// Creates an empty database and returns its URL.
+    pub async fn create(backend: Backend) -> (Self, String) {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("cemr.sqlite").display());
+                (Self::Sqlite(dir), url)
+            }
+            Backend::Postgres => {
+                let server_url = postgres_url().expect("TEST_DATABASE_URL is not set");
+                let name = format!("cemr_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = admin_connection(&server_url).await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let options = sqlx::postgres::PgConnectOptions::from_str(&server_url).expect("url");
+                let url = format!(
+                    "postgres://{}@{}:{}/{}",
+                    options.get_username(),
+                    options.get_host(),
+                    options.get_port(),
+                    name
+                );
+                (Self::Postgres { server_url, name }, url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { server_url, name } = self {
+            let (server_url, name) = (server_url.clone(), name.clone());
+            // Drop runs outside any runtime guarantee: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(runtime) = runtime {
+                    runtime.block_on(async {
+                        let mut admin = admin_connection(&server_url).await;
+                        let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(statement))
+                            .execute(&mut admin)
+                            .await;
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+async fn admin_connection(server_url: &str) -> sqlx::PgConnection {
+    let options =
+        sqlx::postgres::PgConnectOptions::from_str(server_url).expect("TEST_DATABASE_URL");
+    sqlx::PgConnection::connect_with(&options)
+        .await
+        .expect("connect to TEST_DATABASE_URL")
+}
+
+/// The PostgreSQL server for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+}
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    _database: TestDatabase,
+}
+
+/// Starts the application, exactly as production builds it, over a fresh database.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (database, database_url) = TestDatabase::create(backend).await;
+    let app = Application::build(Settings::for_database(database_url.clone()))
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        database_url,
+        _database: database,
+    }
+}
+
+/// Starts the application over PostgreSQL when `TEST_DATABASE_URL` is set.
+pub async fn spawn_postgres_app() -> Option<TestApp> {
+    if postgres_url().is_none() {
+        eprintln!("TEST_DATABASE_URL is not set: the PostgreSQL variant did not run");
+        return None;
+    }
+    Some(spawn_app(Backend::Postgres).await)
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Posts a GraphQL request and returns the JSON body, asserting a 200.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            response.status(),
+            200,
+            "GraphQL answered {}",
+            response.status()
+        );
+        response.json().await.expect("JSON body")
+    }
+
+    /// Posts a GraphQL request and returns its `data`, asserting there are no errors.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The `extensions.code` of the first error of a GraphQL response.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let body = self.graphql(query, variables).await;
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {body}"))
+            .to_owned()
+    }
+}

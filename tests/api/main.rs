@@ -1,0 +1,12 @@
+//! Integration tests: the real application, started in-process on a random port, spoken
+//! to over HTTP. Every database test runs on SQLite and, when `TEST_DATABASE_URL` points
+//! at PostgreSQL, on PostgreSQL too, each in a fresh database of its own.
+
+mod helpers;
+
+mod graphql_http;
+mod health;
+mod migrations;
+mod organisations;
+mod reference_data;
+mod schema_sdl;
