@@ -20,7 +20,8 @@ pub enum Command {
     Serve,
     /// Apply all pending migrations and exit.
     Migrate,
-    /// Migrate, then load the reference data (idempotent) and exit.
+    /// Migrate, then load the reference data (idempotent) and, with `--demo`, the
+    /// demonstration register; then exit.
     Seed,
     /// Print the GraphQL schema (SDL) to standard output; needs no database.
     ExportSchema,

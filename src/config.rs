@@ -18,6 +18,9 @@ pub struct Settings {
     pub http: HttpSettings,
     #[command(flatten)]
     pub log: LogSettings,
+    /// Also load the demonstration register (records marked DEMO, never facts).
+    #[arg(long, env = "DEMO_DATA", global = true)]
+    pub demo: bool,
 }
 
 /// Where the data lives.
@@ -93,6 +96,7 @@ impl Settings {
                 log_level: "warn".to_owned(),
                 log_format: LogFormat::Human,
             },
+            demo: false,
         }
     }
 }

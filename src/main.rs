@@ -1,5 +1,6 @@
 use cemr_api::cli::{Cli, Command};
-use cemr_api::{db, graphql, http, seed, startup::Application, telemetry};
+use cemr_api::startup::{self, Application};
+use cemr_api::{db, graphql, http, telemetry};
 use clap::Parser;
 
 #[tokio::main]
@@ -15,8 +16,7 @@ async fn main() -> anyhow::Result<()> {
             db::connect_and_migrate(&cli.settings.database).await?;
         }
         Command::Seed => {
-            let conn = db::connect_and_migrate(&cli.settings.database).await?;
-            seed::reference::load(&conn).await?;
+            startup::prepare_database(&cli.settings.database, cli.settings.demo).await?;
         }
         Command::ExportSchema => print!("{}", graphql::schema::sdl()),
         Command::Healthcheck => http::health::probe(&cli.settings.http.bind)?,

@@ -25,7 +25,10 @@ pub struct Application {
 
 /// Connects, migrates and loads the reference data. On PostgreSQL an advisory lock makes
 /// replicas starting together take turns, so no two migrate at once.
-pub async fn prepare_database(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+pub async fn prepare_database(
+    settings: &DatabaseSettings,
+    demo: bool,
+) -> anyhow::Result<DatabaseConnection> {
     let conn = db::connect(settings).await?;
     let lock = match Engine::of(&settings.database_url)? {
         Engine::Postgres => Some(StartupLock::acquire(&settings.database_url).await?),
@@ -33,6 +36,9 @@ pub async fn prepare_database(settings: &DatabaseSettings) -> anyhow::Result<Dat
     };
     db::migrate(&conn).await?;
     seed::reference::load(&conn).await?;
+    if demo {
+        seed::demo::load(&conn).await?;
+    }
     if let Some(lock) = lock {
         lock.release().await;
     }
@@ -70,7 +76,7 @@ impl StartupLock {
 impl Application {
     /// Prepares the database and binds the HTTP server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = prepare_database(&settings.database).await?;
+        let db = prepare_database(&settings.database, settings.demo).await?;
         Self::build_with_database(settings, db)
     }
 

@@ -3,9 +3,18 @@
 //! No business rules and no API types live here: the service maps these models into its
 //! own GraphQL and REST types, so a column rename never changes the public contract.
 
+pub mod action_plan;
+pub mod action_plan_article;
 pub mod charter_article;
 pub mod charter_principle;
 pub mod county;
 pub mod county_board;
+pub mod county_board_strategy;
+pub mod county_board_support;
+pub mod county_board_support_focus;
+pub mod follow_up_report;
 pub mod organisation;
+pub mod programme_participation;
+pub mod signature;
+pub mod signature_motive;
 pub mod support_programme;

@@ -10,6 +10,7 @@ mod columns;
 mod m20261126_000001_create_geography;
 mod m20261126_000002_create_charter;
 mod m20261126_000003_create_support_programmes;
+mod m20261126_000004_create_register;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_geography::Migration),
             Box::new(m20261126_000002_create_charter::Migration),
             Box::new(m20261126_000003_create_support_programmes::Migration),
+            Box::new(m20261126_000004_create_register::Migration),
         ]
     }
 }

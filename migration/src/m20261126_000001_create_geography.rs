@@ -110,7 +110,7 @@ pub enum County {
 }
 
 #[derive(DeriveIden)]
-enum CountyBoard {
+pub enum CountyBoard {
     Table,
     Id,
     CountyCode,

@@ -25,6 +25,8 @@ use std::collections::HashMap;
 /// is this municipality, not a separate organisation.
 pub const GOTLAND_MUNICIPALITY: &str = "0980";
 pub const GOTLAND_COUNTY: &str = "09";
+/// SKR's organisation code (it has no SCB code).
+pub const SKR_CODE: &str = "SKR";
 
 #[derive(Deserialize)]
 struct CountyRow {
@@ -75,7 +77,7 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    fn add(&mut self, other: SyncReport) {
+    pub fn add(&mut self, other: SyncReport) {
         self.inserted += other.inserted;
         self.updated += other.updated;
     }
@@ -116,6 +118,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SyncReport> {
     report.add(sync_principles(&txn, &principles).await?);
     report.add(sync_articles(&txn, &articles).await?);
     report.add(sync_programmes(&txn, &programmes).await?);
+    report.add(super::register::load_facts(&txn).await?);
     txn.commit().await?;
     tracing::info!(
         inserted = report.inserted,
@@ -187,7 +190,7 @@ struct OrganisationFacts {
     code: String,
     name: String,
     kind: OrganisationKind,
-    county_code: String,
+    county_code: Option<String>,
     regional_county_code: Option<String>,
 }
 
@@ -202,7 +205,7 @@ async fn sync_organisations(
             code: m.code.clone(),
             name: m.name.clone(),
             kind: OrganisationKind::Municipality,
-            county_code: m.county_code.clone(),
+            county_code: Some(m.county_code.clone()),
             regional_county_code: (m.code == GOTLAND_MUNICIPALITY)
                 .then(|| GOTLAND_COUNTY.to_owned()),
         })
@@ -215,10 +218,17 @@ async fn sync_organisations(
                 code: c.code.clone(),
                 name: c.region_name.clone(),
                 kind: OrganisationKind::Region,
-                county_code: c.code.clone(),
+                county_code: Some(c.code.clone()),
                 regional_county_code: Some(c.code.clone()),
             }),
     );
+    wanted.push(OrganisationFacts {
+        code: SKR_CODE.to_owned(),
+        name: "Sveriges Kommuner och Regioner".to_owned(),
+        kind: OrganisationKind::NationalAssociation,
+        county_code: None,
+        regional_county_code: None,
+    });
 
     let existing: HashMap<String, organisation::Model> = organisation::Entity::find()
         .all(txn)
@@ -235,7 +245,7 @@ async fn sync_organisations(
             Some(org)
                 if org.name == facts.name
                     && org.kind == facts.kind.as_str()
-                    && org.county_code.as_deref() == Some(facts.county_code.as_str())
+                    && org.county_code == facts.county_code
                     && org.regional_county_code == facts.regional_county_code
                     && org.search_name == search
                     && org.sort_key == sort => {}
@@ -243,7 +253,7 @@ async fn sync_organisations(
                 let mut active = org.clone().into_active_model();
                 active.name = Set(facts.name);
                 active.kind = Set(facts.kind.as_str().to_owned());
-                active.county_code = Set(Some(facts.county_code));
+                active.county_code = Set(facts.county_code);
                 active.regional_county_code = Set(facts.regional_county_code);
                 active.search_name = Set(search);
                 active.sort_key = Set(sort);
@@ -257,7 +267,7 @@ async fn sync_organisations(
                     code: Set(facts.code),
                     name: Set(facts.name),
                     kind: Set(facts.kind.as_str().to_owned()),
-                    county_code: Set(Some(facts.county_code)),
+                    county_code: Set(facts.county_code),
                     regional_county_code: Set(facts.regional_county_code),
                     search_name: Set(search),
                     sort_key: Set(sort),

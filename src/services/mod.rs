@@ -3,5 +3,8 @@
 
 pub mod charter;
 pub mod geography;
+pub mod organisations;
 pub mod pagination;
 pub mod programmes;
+pub mod register;
+pub mod statistics;

@@ -5,6 +5,8 @@ use cemr_api::startup::Application;
 use sea_orm::sqlx::{self, Connection as _};
 use serde_json::{Value, json};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The engines a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,8 +16,30 @@ pub enum Backend {
 }
 
 /// Generates one test per engine from an `async fn(TestApp)`. The PostgreSQL variant
-/// runs when `TEST_DATABASE_URL` is set and says so when it is not.
+/// runs when `TEST_DATABASE_URL` is set and says so when it is not. With `demo:` first,
+/// the apps also load the demonstration register.
 macro_rules! on_both_engines {
+    (demo: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, |s| s.demo = true).await;
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if $crate::helpers::postgres_url().is_some() {
+                        let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, |s| s.demo = true).await;
+                        super::$name(app).await;
+                    } else {
+                        eprintln!("TEST_DATABASE_URL is not set: the PostgreSQL variant did not run");
+                    }
+                }
+            }
+        )*
+    };
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
@@ -128,8 +152,15 @@ pub struct TestApp {
 
 /// Starts the application, exactly as production builds it, over a fresh database.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the application with adjusted settings (e.g. the demo register loaded).
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let (database, database_url) = TestDatabase::create(backend).await;
-    let app = Application::build(Settings::for_database(database_url.clone()))
+    let mut settings = Settings::for_database(database_url.clone());
+    adjust(&mut settings);
+    let app = Application::build(settings)
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -140,6 +171,31 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         database_url,
         _database: database,
     }
+}
+
+/// Starts the application over a database whose every SQL statement is counted.
+pub async fn spawn_counting_app(backend: Backend) -> (TestApp, Arc<AtomicUsize>) {
+    let (database, database_url) = TestDatabase::create(backend).await;
+    let mut settings = Settings::for_database(database_url.clone());
+    settings.demo = true;
+    let mut conn = cemr_api::startup::prepare_database(&settings.database, true)
+        .await
+        .expect("database");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let app = Application::build_with_database(settings, conn).expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        database_url,
+        _database: database,
+    };
+    (app, statements)
 }
 
 /// Starts the application over PostgreSQL when `TEST_DATABASE_URL` is set.
@@ -154,6 +210,13 @@ pub async fn spawn_postgres_app() -> Option<TestApp> {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// A connection of the test's own to the app's database, for fixtures.
+    pub async fn db(&self) -> sea_orm::DatabaseConnection {
+        cemr_api::db::connect(&Settings::for_database(self.database_url.clone()).database)
+            .await
+            .expect("connect to the test database")
     }
 
     /// Posts a GraphQL request and returns the JSON body, asserting a 200.

@@ -2,6 +2,7 @@
 //! to over HTTP. Every database test runs on SQLite and, when `TEST_DATABASE_URL` points
 //! at PostgreSQL, on PostgreSQL too, each in a fresh database of its own.
 
+mod fixtures;
 mod helpers;
 
 mod graphql_http;
@@ -9,4 +10,7 @@ mod health;
 mod migrations;
 mod organisations;
 mod reference_data;
+mod register;
 mod schema_sdl;
+mod signatories;
+mod statements;

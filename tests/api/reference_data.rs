@@ -36,8 +36,9 @@ fn counts(data: &Value) -> [u64; 7] {
 }
 
 async fn seeding_twice_changes_nothing(app: TestApp) {
-    // 290 municipalities + 20 regions; Gotland counts as both, so 21 regions and 310 in all.
-    let expected = [21, 290, 21, 310, 6, 30, 2];
+    // 290 municipalities + 20 regions + SKR; Gotland counts as both a municipality and
+    // a region, so 21 regions and 311 organisations in all.
+    let expected = [21, 290, 21, 311, 6, 30, 2];
     assert_eq!(counts(&app.data(COUNTS, json!({})).await), expected);
 
     let conn = cemr_api::db::connect(&Settings::for_database(app.database_url.clone()).database)

@@ -5,7 +5,7 @@ use crate::graphql::types::organisation::{
     organisation_connection,
 };
 use crate::graphql::types::paging::page_args;
-use crate::services::geography;
+use crate::services::{geography, organisations};
 use async_graphql::{Context, Object, Result};
 
 #[derive(Default)]
@@ -47,7 +47,7 @@ impl GeographyQuery {
     /// ("01", or Kolada's "0001"). "09" finds Gotland, the municipality that is its own
     /// region. Null if there is none.
     async fn organisation(&self, ctx: &Context<'_>, code: String) -> Result<Option<Organisation>> {
-        Ok(geography::organisation_by_code(db(ctx)?, &code)
+        Ok(organisations::by_code(db(ctx)?, &code)
             .await?
             .map(Organisation))
     }

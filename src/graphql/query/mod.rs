@@ -4,6 +4,7 @@ mod charter;
 mod geography;
 mod node;
 mod programmes;
+mod register;
 
 use async_graphql::MergedObject;
 
@@ -14,5 +15,6 @@ pub struct QueryRoot(
     geography::GeographyQuery,
     charter::CharterQuery,
     programmes::ProgrammeQuery,
+    register::RegisterQuery,
     node::NodeQuery,
 );

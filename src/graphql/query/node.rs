@@ -1,14 +1,20 @@
 use crate::error::AppError;
+use crate::graphql::loaders::{
+    ActionPlanId, FollowUpId, ParticipationId, SignatureId, StrategyId, SupportId,
+};
+use crate::graphql::types::action_plan::{ActionPlan, FollowUpReport};
 use crate::graphql::types::charter::{CharterArticle, CharterPrinciple};
 use crate::graphql::types::county::{County, CountyBoard};
 use crate::graphql::types::node::Node;
 use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::programme::SupportProgramme;
-use crate::graphql::{db, ids};
-use crate::services::{charter, geography, programmes};
+use crate::graphql::types::signature::Signature;
+use crate::graphql::types::support::{
+    CountyBoardStrategy, CountyBoardSupport, ProgrammeParticipation,
+};
+use crate::graphql::{db, ids, loaders};
+use crate::services::{charter, geography, organisations, programmes};
 use async_graphql::{Context, ID, Object, Result};
-use entity::county_board;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// The most ids one `nodes` call resolves.
 const MAX_NODES: usize = 100;
@@ -38,40 +44,81 @@ impl NodeQuery {
 }
 
 async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
-    let Some((type_name, key)) = ids::decode(id) else {
-        return Err(AppError::bad_input(format!("{:?} is not a valid id", id.as_str())).into());
-    };
+    let invalid = || AppError::bad_input(format!("{:?} is not a valid id", id.as_str()));
+    let (type_name, key) = ids::decode(id).ok_or_else(invalid)?;
+    let number = || key.parse::<i32>().ok();
     let db = db(ctx)?;
+    let loaders = loaders(ctx)?;
     let node = match type_name.as_str() {
         "County" => geography::county(db, &key)
             .await?
             .map(|m| Node::County(County(m))),
-        "CountyBoard" => county_board::Entity::find()
-            .filter(county_board::Column::CountyCode.eq(key))
-            .one(db)
+        "CountyBoard" => geography::county_board_of(db, &key)
             .await?
             .map(|m| Node::CountyBoard(CountyBoard(m))),
-        "Organisation" => geography::organisation_by_code(db, &key)
+        "Organisation" => organisations::by_code(db, &key)
             .await?
             .filter(|m| m.code == key)
             .map(|m| Node::Organisation(Organisation(m))),
-        "CharterPrinciple" => match key.parse::<i32>() {
-            Ok(number) => charter::principles(db)
+        "CharterPrinciple" => match number() {
+            Some(n) => charter::principles(db)
                 .await?
                 .into_iter()
-                .find(|p| p.number == number)
+                .find(|p| p.number == n)
                 .map(|m| Node::CharterPrinciple(CharterPrinciple(m))),
-            Err(_) => None,
+            None => None,
         },
-        "CharterArticle" => match key.parse::<i32>() {
-            Ok(number) => charter::article(db, number)
+        "CharterArticle" => match number() {
+            Some(n) => charter::article(db, n)
                 .await?
                 .map(|m| Node::CharterArticle(CharterArticle(m))),
-            Err(_) => None,
+            None => None,
         },
         "SupportProgramme" => programmes::programme_by_code(db, &key)
             .await?
             .map(|m| Node::SupportProgramme(SupportProgramme(m))),
+        "Signature" => match number() {
+            Some(n) => loaders
+                .load_one(SignatureId(n))
+                .await?
+                .map(|m| Node::Signature(Signature(m))),
+            None => None,
+        },
+        "ActionPlan" => match number() {
+            Some(n) => loaders
+                .load_one(ActionPlanId(n))
+                .await?
+                .map(|m| Node::ActionPlan(ActionPlan(m))),
+            None => None,
+        },
+        "FollowUpReport" => match number() {
+            Some(n) => loaders
+                .load_one(FollowUpId(n))
+                .await?
+                .map(|m| Node::FollowUpReport(FollowUpReport(m))),
+            None => None,
+        },
+        "ProgrammeParticipation" => match number() {
+            Some(n) => loaders
+                .load_one(ParticipationId(n))
+                .await?
+                .map(|m| Node::ProgrammeParticipation(ProgrammeParticipation(m))),
+            None => None,
+        },
+        "CountyBoardStrategy" => match number() {
+            Some(n) => loaders
+                .load_one(StrategyId(n))
+                .await?
+                .map(|m| Node::CountyBoardStrategy(CountyBoardStrategy(m))),
+            None => None,
+        },
+        "CountyBoardSupport" => match number() {
+            Some(n) => loaders
+                .load_one(SupportId(n))
+                .await?
+                .map(|m| Node::CountyBoardSupport(CountyBoardSupport(m))),
+            None => None,
+        },
         _ => None,
     };
     Ok(node)

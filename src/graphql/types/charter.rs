@@ -1,8 +1,10 @@
 //! The charter's principles and articles.
 
 use crate::domain::charter::CharterPart;
-use crate::graphql::ids;
-use async_graphql::{ID, Object};
+use crate::graphql::loaders::{PlansAddressing, load_list};
+use crate::graphql::types::action_plan::ActionPlan;
+use crate::graphql::{ids, loaders};
+use async_graphql::{Context, ID, Object, Result};
 use entity::{charter_article, charter_principle};
 
 /// One of the six principles the charter rests on (Part I).
@@ -77,5 +79,11 @@ impl CharterArticle {
     /// articles 31–39).
     async fn edition(&self) -> &str {
         &self.0.edition
+    }
+
+    /// The action plans that address this article.
+    async fn action_plans(&self, ctx: &Context<'_>) -> Result<Vec<ActionPlan>> {
+        let rows = load_list(loaders(ctx)?, PlansAddressing(self.0.number)).await?;
+        Ok(rows.into_iter().map(ActionPlan).collect())
     }
 }

@@ -1,12 +1,15 @@
 //! Counties (län) and their administrative boards (länsstyrelser).
 
-use crate::graphql::ids;
-use crate::graphql::loaders::{BoardOfCounty, CountyCode, Loaders, RegionOfCounty};
+use crate::graphql::loaders::{
+    BoardOfCounty, CountyCode, RegionOfCounty, StrategiesOf, SupportBy, load_list,
+};
 use crate::graphql::types::organisation::{
     Organisation, OrganisationConnection, OrganisationFilterInput, OrganisationOrder,
     organisation_connection,
 };
 use crate::graphql::types::paging::page_args;
+use crate::graphql::types::support::{CountyBoardStrategy, CountyBoardSupport};
+use crate::graphql::{ids, loaders};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{county, county_board};
 
@@ -32,8 +35,7 @@ impl County {
 
     /// The county administrative board (länsstyrelse).
     async fn county_board(&self, ctx: &Context<'_>) -> Result<Option<CountyBoard>> {
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders
+        Ok(loaders(ctx)?
             .load_one(BoardOfCounty(self.0.code.clone()))
             .await?
             .map(CountyBoard))
@@ -42,8 +44,7 @@ impl County {
     /// The organisation with regional responsibility in the county: its region, or for
     /// Gotland the municipality of Gotland, which is its own region.
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders
+        Ok(loaders(ctx)?
             .load_one(RegionOfCounty(self.0.code.clone()))
             .await?
             .map(Organisation))
@@ -84,10 +85,21 @@ impl CountyBoard {
 
     /// The county the board serves.
     async fn county(&self, ctx: &Context<'_>) -> Result<Option<County>> {
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders
+        Ok(loaders(ctx)?
             .load_one(CountyCode(self.0.county_code.clone()))
             .await?
             .map(County))
+    }
+
+    /// The board's gender-mainstreaming strategies, oldest period first.
+    async fn strategies(&self, ctx: &Context<'_>) -> Result<Vec<CountyBoardStrategy>> {
+        let rows = load_list(loaders(ctx)?, StrategiesOf(self.0.id)).await?;
+        Ok(rows.into_iter().map(CountyBoardStrategy).collect())
+    }
+
+    /// Support the board gave organisations in its county, newest first.
+    async fn support(&self, ctx: &Context<'_>) -> Result<Vec<CountyBoardSupport>> {
+        let rows = load_list(loaders(ctx)?, SupportBy(self.0.id)).await?;
+        Ok(rows.into_iter().map(CountyBoardSupport).collect())
     }
 }

@@ -1,11 +1,18 @@
 //! Organisations that can sign the charter, and their paginated lists.
 
 use crate::domain::organisation::OrganisationKind;
-use crate::graphql::loaders::{CountyCode, Loaders};
+use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
+use crate::graphql::loaders::{
+    ActionPlansOf, CountyCode, CurrentSignatureOf, ParticipationsOf, SignaturesOf, StatusOf,
+    SupportTo, load_list,
+};
+use crate::graphql::types::action_plan::ActionPlan;
 use crate::graphql::types::county::County;
 use crate::graphql::types::paging::SortDirection;
-use crate::graphql::{db, ids};
-use crate::services::geography::{self, OrganisationFilter, OrganisationOrderField};
+use crate::graphql::types::signature::Signature;
+use crate::graphql::types::support::{CountyBoardSupport, ProgrammeParticipation};
+use crate::graphql::{db, ids, loaders};
+use crate::services::organisations::{self, OrganisationFilter, OrganisationOrderField};
 use crate::services::pagination::PageArgs;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -36,7 +43,7 @@ impl Organisation {
 
     /// What kind of organisation this is.
     async fn kind(&self) -> OrganisationKind {
-        OrganisationKind::from_stored(&self.0.kind)
+        OrganisationKind::from_stored_or_other(&self.0.kind)
     }
 
     /// True for regions and for a municipality that carries a region's responsibilities
@@ -50,11 +57,66 @@ impl Organisation {
         let Some(code) = &self.0.county_code else {
             return Ok(None);
         };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders
+        Ok(loaders(ctx)?
             .load_one(CountyCode(code.clone()))
             .await?
             .map(County))
+    }
+
+    /// SIGNED, WITHDRAWN or NEVER_SIGNED, from its current signature.
+    async fn signatory_status(&self, ctx: &Context<'_>) -> Result<SignatoryStatus> {
+        let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
+        Ok(row.map_or(SignatoryStatus::NeverSigned, |r| r.signatory_status()))
+    }
+
+    /// Where the organisation stands with its action plan commitment; null unless it
+    /// is a signatory that has not withdrawn. The rule: a plan adopted on or after the
+    /// signing counts; FOLLOWED_UP when such a plan has a follow-up report, ADOPTED when
+    /// it has none, otherwise OVERDUE from the day after `signature.actionPlanDueOn`
+    /// and NONE_DUE_YET until then.
+    async fn action_plan_status(&self, ctx: &Context<'_>) -> Result<Option<ActionPlanStatus>> {
+        let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
+        Ok(row.and_then(|r| r.action_plan_status()))
+    }
+
+    /// The current signature, if the organisation has signed.
+    async fn signature(&self, ctx: &Context<'_>) -> Result<Option<Signature>> {
+        Ok(loaders(ctx)?
+            .load_one(CurrentSignatureOf(self.0.id))
+            .await?
+            .map(Signature))
+    }
+
+    /// Every signature on record, newest first (the current one and earlier ones).
+    async fn signature_history(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
+        let rows = load_list(loaders(ctx)?, SignaturesOf(self.0.id)).await?;
+        Ok(rows.into_iter().map(Signature).collect())
+    }
+
+    /// Action plans, newest first; intended plans (not yet adopted) last.
+    async fn action_plans(&self, ctx: &Context<'_>) -> Result<Vec<ActionPlan>> {
+        let rows = load_list(loaders(ctx)?, ActionPlansOf(self.0.id)).await?;
+        Ok(rows.into_iter().map(ActionPlan).collect())
+    }
+
+    /// Participation in SKR's support programmes, oldest first.
+    async fn programme_participations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<ProgrammeParticipation>> {
+        let rows = load_list(loaders(ctx)?, ParticipationsOf(self.0.id)).await?;
+        Ok(rows.into_iter().map(ProgrammeParticipation).collect())
+    }
+
+    /// Support received from the county administrative board, newest first.
+    async fn county_board_support(&self, ctx: &Context<'_>) -> Result<Vec<CountyBoardSupport>> {
+        let rows = load_list(loaders(ctx)?, SupportTo(self.0.id)).await?;
+        Ok(rows.into_iter().map(CountyBoardSupport).collect())
+    }
+
+    /// The record's version, incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// When the record last changed (RFC 3339, UTC).
@@ -63,7 +125,8 @@ impl Organisation {
     }
 }
 
-/// Which organisations to list. Every given criterion must hold.
+/// Which organisations to list. Every given criterion must hold; a list criterion
+/// matches any of its values.
 #[derive(Debug, Clone, Default, InputObject)]
 pub struct OrganisationFilterInput {
     /// Any of these kinds. `REGION` includes municipalities with regional responsibility.
@@ -72,6 +135,16 @@ pub struct OrganisationFilterInput {
     pub county_codes: Option<Vec<String>>,
     /// The name contains this text, ignoring case (Swedish letters included).
     pub name_contains: Option<String>,
+    /// Any of these signatory statuses.
+    pub statuses: Option<Vec<SignatoryStatus>>,
+    /// Signed in this year or later. Signings whose date is unknown match no year range.
+    pub signed_from_year: Option<i32>,
+    /// Signed in this year or earlier.
+    pub signed_to_year: Option<i32>,
+    /// Any of these action plan statuses.
+    pub action_plan_statuses: Option<Vec<ActionPlanStatus>>,
+    /// Took part in any of these support programmes (codes, e.g. "MODELLKONCEPTET").
+    pub programme_codes: Option<Vec<String>>,
 }
 
 impl OrganisationFilterInput {
@@ -80,6 +153,12 @@ impl OrganisationFilterInput {
             kinds: self.kinds.unwrap_or_default(),
             county_codes: self.county_codes.unwrap_or_default(),
             name_contains: self.name_contains,
+            statuses: self.statuses.unwrap_or_default(),
+            signed_from_year: self.signed_from_year,
+            signed_to_year: self.signed_to_year,
+            action_plan_statuses: self.action_plan_statuses.unwrap_or_default(),
+            programme_codes: self.programme_codes.unwrap_or_default(),
+            signatories_only: false,
         }
     }
 }
@@ -105,7 +184,7 @@ impl OrganisationListInfo {
     /// How many organisations match the filter, across all pages. Counted only when
     /// asked for.
     async fn total_count(&self) -> Result<u64> {
-        Ok(geography::count_organisations(&self.db, &self.filter).await?)
+        Ok(organisations::count(&self.db, &self.filter).await?)
     }
 }
 
@@ -122,7 +201,7 @@ pub async fn organisation_connection(
 ) -> Result<OrganisationConnection> {
     let db = db(ctx)?;
     let order = order_by.unwrap_or_default();
-    let page = geography::organisations(
+    let page = organisations::list(
         db,
         &filter,
         order.field,

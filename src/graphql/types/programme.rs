@@ -1,7 +1,11 @@
 //! SKR's support programmes.
 
 use crate::graphql::ids;
-use async_graphql::{ID, Object};
+use crate::graphql::types::organisation::{
+    OrganisationConnection, OrganisationFilterInput, OrganisationOrder, organisation_connection,
+};
+use crate::graphql::types::paging::page_args;
+use async_graphql::{Context, ID, Object, Result};
 use entity::support_programme;
 
 /// A support programme run by SKR for its members, such as Program för hållbar
@@ -51,8 +55,19 @@ impl SupportProgramme {
         &self.0.description
     }
 
-    /// Whether the given year falls within the programme's years.
-    async fn covers_year(&self, year: i32) -> bool {
-        year >= self.0.start_year && self.0.end_year.is_none_or(|end| year <= end)
+    /// The organisations that took part, paginated like `organisations`.
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilterInput>,
+        order_by: Option<OrganisationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<OrganisationConnection> {
+        let mut filter = filter.unwrap_or_default().into_filter();
+        filter.programme_codes = vec![self.0.code.clone()];
+        organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
     }
 }

@@ -1,0 +1,30 @@
+//! An equality action plan of an organisation.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "action_plan")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organisation_id: i32,
+    pub title: String,
+    /// None while the plan is only intended.
+    pub adopted_on: Option<String>,
+    pub decision_body: String,
+    pub period_start_year: Option<i32>,
+    pub period_end_year: Option<i32>,
+    pub priorities: String,
+    pub resources: String,
+    pub document_url: Option<String>,
+    /// Where the record comes from: SOURCED (with a citation) or DEMO.
+    pub data_origin: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

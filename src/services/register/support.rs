@@ -1,0 +1,110 @@
+//! Support to members: programme participation, county board strategies and county
+//! board support with its focus areas.
+
+use crate::error::AppResult;
+use entity::{
+    county_board_strategy, county_board_support, county_board_support_focus,
+    programme_participation, support_programme,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+pub async fn participations_of(
+    db: &impl ConnectionTrait,
+    organisation_ids: Vec<i32>,
+) -> AppResult<Vec<programme_participation::Model>> {
+    Ok(programme_participation::Entity::find()
+        .filter(programme_participation::Column::OrganisationId.is_in(organisation_ids))
+        .order_by_asc(programme_participation::Column::FromYear)
+        .order_by_asc(programme_participation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn participations_by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> AppResult<Vec<programme_participation::Model>> {
+    Ok(programme_participation::Entity::find()
+        .filter(programme_participation::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+pub async fn programmes_by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> AppResult<Vec<support_programme::Model>> {
+    Ok(support_programme::Entity::find()
+        .filter(support_programme::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+/// The strategies of the given county boards, oldest period first.
+pub async fn strategies_of(
+    db: &impl ConnectionTrait,
+    board_ids: Vec<i32>,
+) -> AppResult<Vec<county_board_strategy::Model>> {
+    Ok(county_board_strategy::Entity::find()
+        .filter(county_board_strategy::Column::CountyBoardId.is_in(board_ids))
+        .order_by_asc(county_board_strategy::Column::PeriodStartYear)
+        .all(db)
+        .await?)
+}
+
+pub async fn strategies_by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> AppResult<Vec<county_board_strategy::Model>> {
+    Ok(county_board_strategy::Entity::find()
+        .filter(county_board_strategy::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+/// County board support received by the given organisations, newest first.
+pub async fn support_to(
+    db: &impl ConnectionTrait,
+    organisation_ids: Vec<i32>,
+) -> AppResult<Vec<county_board_support::Model>> {
+    Ok(county_board_support::Entity::find()
+        .filter(county_board_support::Column::OrganisationId.is_in(organisation_ids))
+        .order_by_desc(county_board_support::Column::Year)
+        .order_by_asc(county_board_support::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// County board support given by the given boards, newest first.
+pub async fn support_by_boards(
+    db: &impl ConnectionTrait,
+    board_ids: Vec<i32>,
+) -> AppResult<Vec<county_board_support::Model>> {
+    Ok(county_board_support::Entity::find()
+        .filter(county_board_support::Column::CountyBoardId.is_in(board_ids))
+        .order_by_desc(county_board_support::Column::Year)
+        .order_by_asc(county_board_support::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn support_by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> AppResult<Vec<county_board_support::Model>> {
+    Ok(county_board_support::Entity::find()
+        .filter(county_board_support::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+pub async fn focus_of(
+    db: &impl ConnectionTrait,
+    support_ids: Vec<i32>,
+) -> AppResult<Vec<county_board_support_focus::Model>> {
+    Ok(county_board_support_focus::Entity::find()
+        .filter(county_board_support_focus::Column::SupportId.is_in(support_ids))
+        .order_by_asc(county_board_support_focus::Column::FocusArea)
+        .all(db)
+        .await?)
+}
