@@ -13,6 +13,8 @@ use entity::{action_plan, follow_up_report};
 /// within two years of signing.
 pub struct ActionPlan(pub action_plan::Model);
 
+/// An equality action plan: the priorities, actions and resources a signatory commits to
+/// within two years of signing.
 #[Object]
 impl ActionPlan {
     /// Global id of the plan.
@@ -99,6 +101,7 @@ impl ActionPlan {
 /// A report following up an action plan.
 pub struct FollowUpReport(pub follow_up_report::Model);
 
+/// A report following up an action plan.
 #[Object]
 impl FollowUpReport {
     /// Global id of the report.

@@ -10,6 +10,7 @@ use entity::{charter_article, charter_principle};
 /// One of the six principles the charter rests on (Part I).
 pub struct CharterPrinciple(pub charter_principle::Model);
 
+/// One of the six principles the charter rests on (Part I).
 #[Object]
 impl CharterPrinciple {
     /// Global id of the principle.
@@ -37,6 +38,8 @@ impl CharterPrinciple {
 /// concerns.
 pub struct CharterArticle(pub charter_article::Model);
 
+/// One of the charter's articles (Part III), grouped by the role of local government it
+/// concerns.
 #[Object]
 impl CharterArticle {
     /// Global id of the article.

@@ -16,6 +16,7 @@ use entity::{county, county_board};
 /// A county (län), one of Sweden's 21, with SCB's two-digit code.
 pub struct County(pub county::Model);
 
+/// A county (län), one of Sweden's 21, with SCB's two-digit code.
 #[Object]
 impl County {
     /// Global id of the county.
@@ -71,6 +72,8 @@ impl County {
 /// mandate to support gender mainstreaming in its county.
 pub struct CountyBoard(pub county_board::Model);
 
+/// A county administrative board (länsstyrelse), the state's regional authority with a
+/// mandate to support gender mainstreaming in its county.
 #[Object]
 impl CountyBoard {
     /// Global id of the county board.

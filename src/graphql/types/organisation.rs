@@ -22,6 +22,7 @@ use sea_orm::DatabaseConnection;
 /// A municipality, a region, or another body that can sign the charter.
 pub struct Organisation(pub organisation::Model);
 
+/// A municipality, a region, or another body that can sign the charter.
 #[Object]
 impl Organisation {
     /// Global id of the organisation.
@@ -179,6 +180,7 @@ pub struct OrganisationListInfo {
     filter: OrganisationFilter,
 }
 
+/// Extra fields of an organisation list.
 #[Object]
 impl OrganisationListInfo {
     /// How many organisations match the filter, across all pages. Counted only when

@@ -12,6 +12,8 @@ use entity::support_programme;
 /// jämställdhet (2008–2013) or Modellkonceptet (since 2015).
 pub struct SupportProgramme(pub support_programme::Model);
 
+/// A support programme run by SKR for its members, such as Program för hållbar
+/// jämställdhet (2008–2013) or Modellkonceptet (since 2015).
 #[Object]
 impl SupportProgramme {
     /// Global id of the programme.

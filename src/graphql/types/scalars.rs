@@ -1,11 +1,11 @@
 //! Scalars of the API.
 
 use crate::domain::dates;
-use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use async_graphql::{Description, InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::NaiveDate;
 
 /// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Description)]
 pub struct Date(pub NaiveDate);
 
 impl Date {
@@ -17,6 +17,7 @@ impl Date {
 
 #[Scalar(
     name = "Date",
+    use_type_description,
     specified_by_url = "https://www.iso.org/iso-8601-date-and-time-format.html"
 )]
 impl ScalarType for Date {

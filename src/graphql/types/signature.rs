@@ -16,6 +16,8 @@ use entity::signature;
 /// signature; earlier ones (before a withdrawal and a new signing) stay as history.
 pub struct Signature(pub signature::Model);
 
+/// An organisation's signature of the charter. An organisation has at most one current
+/// signature; earlier ones (before a withdrawal and a new signing) stay as history.
 #[Object]
 impl Signature {
     /// Global id of the signature.

@@ -52,6 +52,7 @@ pub struct CountyCounts {
     never_signed: u64,
 }
 
+/// Counts of one county.
 #[Object]
 impl CountyCounts {
     /// The county.
@@ -89,6 +90,7 @@ pub struct ProgrammeSignings {
     count: u64,
 }
 
+/// Signings that fell within a programme's years.
 #[Object]
 impl ProgrammeSignings {
     /// The programme.
@@ -102,6 +104,7 @@ impl ProgrammeSignings {
     }
 }
 
+/// Counts over the organisations a filter selects, computed in the database.
 #[Object]
 impl RegisterStatistics {
     /// How many organisations the filter selects.

@@ -13,6 +13,7 @@ use entity::{county_board_strategy, county_board_support, programme_participatio
 /// An organisation's part in one of SKR's support programmes.
 pub struct ProgrammeParticipation(pub programme_participation::Model);
 
+/// An organisation's part in one of SKR's support programmes.
 #[Object]
 impl ProgrammeParticipation {
     /// Global id of the participation.
@@ -61,6 +62,8 @@ impl ProgrammeParticipation {
 /// one for 2018–2020).
 pub struct CountyBoardStrategy(pub county_board_strategy::Model);
 
+/// A county board's strategy for gender mainstreaming over a period (each board wrote
+/// one for 2018–2020).
 #[Object]
 impl CountyBoardStrategy {
     /// Global id of the strategy.
@@ -110,6 +113,7 @@ impl CountyBoardStrategy {
 /// Support a county board gave an organisation in a year, and how it was judged.
 pub struct CountyBoardSupport(pub county_board_support::Model);
 
+/// Support a county board gave an organisation in a year, and how it was judged.
 #[Object]
 impl CountyBoardSupport {
     /// Global id of the record.
