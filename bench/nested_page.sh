@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # p50/p95 latency of a 100-item signatories page nested four levels deep, over the demo
-# register. SQLite by default; set DATABASE_URL=postgres://… for PostgreSQL (the
-# database is created if missing and dropped afterwards only if this script created it).
+# register. SQLite by default (a temporary file); set DATABASE_URL=postgres://… to run
+# on PostgreSQL (created if missing; use a scratch database: the demo data is loaded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bin cemr-api >/dev/null

@@ -18,6 +18,8 @@ pub struct Settings {
     pub http: HttpSettings,
     #[command(flatten)]
     pub log: LogSettings,
+    #[command(flatten)]
+    pub auth: AuthSettings,
     /// Also load the demonstration register (records marked DEMO, never facts).
     #[arg(long, env = "DEMO_DATA", global = true)]
     pub demo: bool,
@@ -58,6 +60,83 @@ pub struct HttpSettings {
     pub graphql_max_body_bytes: usize,
 }
 
+/// Whether this is a production installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    /// Local development: a missing signing secret is generated for this process only.
+    Development,
+    /// Production: a signing secret or an identity provider's key is required.
+    Production,
+}
+
+/// Authentication: how tokens are signed and checked.
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// `production` refuses to start without a signing secret or public key;
+    /// `development` generates a throw-away secret (tokens die with the process).
+    #[arg(long, env = "APP_ENV", value_enum, default_value_t = Environment::Development, global = true)]
+    pub environment: Environment,
+    /// HS256 secret for the tokens this service issues at login (and accepts): at least
+    /// 32 bytes of random data.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM public key (RSA or EC P-256) of an external identity provider, for RS256/ES256
+    /// tokens.
+    #[arg(long, env = "JWT_PUBLIC_KEY_FILE", global = true)]
+    pub jwt_public_key_file: Option<std::path::PathBuf>,
+    /// JWKS file of an external identity provider; a token's `kid` picks a key from this
+    /// file only.
+    #[arg(long, env = "JWT_JWKS_FILE", global = true)]
+    pub jwt_jwks_file: Option<std::path::PathBuf>,
+    /// Accepted algorithms, comma-separated (HS256, RS256, ES256). Default: HS256 with a
+    /// secret, RS256 and ES256 with a public key or JWKS.
+    #[arg(long, env = "JWT_ALGORITHMS", value_delimiter = ',', global = true)]
+    pub jwt_algorithms: Vec<String>,
+    /// Required `iss` of accepted tokens (and set on issued ones).
+    #[arg(long, env = "JWT_ISSUER", global = true)]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` of accepted tokens (and set on issued ones).
+    #[arg(long, env = "JWT_AUDIENCE", global = true)]
+    pub jwt_audience: Option<String>,
+    /// Clock leeway for `exp` and `nbf`, in seconds.
+    #[arg(long, env = "JWT_LEEWAY_SECS", default_value_t = 30, global = true)]
+    pub jwt_leeway_secs: u64,
+    /// Lifetime of access tokens issued at login, in seconds.
+    #[arg(
+        long,
+        env = "ACCESS_TOKEN_TTL_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl_secs: u64,
+    /// Delay added to every failed login, in milliseconds.
+    #[arg(
+        long,
+        env = "LOGIN_FAILURE_DELAY_MS",
+        default_value_t = 400,
+        global = true
+    )]
+    pub login_failure_delay_ms: u64,
+}
+
+impl AuthSettings {
+    /// Settings for tests: HS256 with the given secret, no issuer or audience.
+    pub fn with_secret(secret: impl Into<String>) -> Self {
+        Self {
+            environment: Environment::Production,
+            jwt_secret: Some(secret.into()),
+            jwt_public_key_file: None,
+            jwt_jwks_file: None,
+            jwt_algorithms: Vec::new(),
+            jwt_issuer: None,
+            jwt_audience: None,
+            jwt_leeway_secs: 30,
+            access_token_ttl_secs: 900,
+            login_failure_delay_ms: 0,
+        }
+    }
+}
+
 /// Log output.
 #[derive(Debug, Clone, Args)]
 pub struct LogSettings {
@@ -96,6 +175,7 @@ impl Settings {
                 log_level: "warn".to_owned(),
                 log_format: LogFormat::Human,
             },
+            auth: AuthSettings::with_secret("test-secret-test-secret-test-secret-0123456789"),
             demo: false,
         }
     }

@@ -17,6 +17,16 @@ use serde_json::json;
 pub enum AppError {
     /// 400 `BAD_USER_INPUT`: an argument or body the client must correct.
     BadInput(String),
+    /// 400 `BAD_USER_INPUT` with one error per invalid field; GraphQL mutations return
+    /// these as `userErrors` in their payload.
+    Invalid(Vec<FieldError>),
+    /// 401 `UNAUTHENTICATED`: no identity, or a token that does not verify.
+    Unauthenticated(String),
+    /// 403 `FORBIDDEN`: authenticated, but not allowed to do this.
+    Forbidden(String),
+    /// 409 `CONFLICT`: the record changed since it was read (stale `version`), or the
+    /// write collides with existing data.
+    Conflict(String),
     /// 404 `NOT_FOUND`: the addressed record or route does not exist.
     NotFound(String),
     /// 405 `METHOD_NOT_ALLOWED`: e.g. a mutation sent with GET.
@@ -42,10 +52,39 @@ impl AppError {
         Self::NotFound(message.into())
     }
 
+    pub fn unauthenticated() -> Self {
+        Self::Unauthenticated(
+            "authentication is required: send `Authorization: Bearer <token>`".into(),
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+
+    pub fn stale(record: &str) -> Self {
+        Self::Conflict(format!(
+            "the {record} was changed by someone else; read it again and retry with its current version"
+        ))
+    }
+
+    /// A single invalid field.
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
+    }
+
     /// The message shown to the client.
     pub fn message(&self) -> String {
         match self {
+            Self::Invalid(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field.join("."), e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
             Self::BadInput(m)
+            | Self::Unauthenticated(m)
+            | Self::Forbidden(m)
+            | Self::Conflict(m)
             | Self::NotFound(m)
             | Self::MethodNotAllowed(m)
             | Self::NotAcceptable(m)
@@ -59,7 +98,10 @@ impl AppError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadInput(_) => "BAD_USER_INPUT",
+            Self::BadInput(_) | Self::Invalid(_) => "BAD_USER_INPUT",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::Conflict(_) => "CONFLICT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
             Self::NotAcceptable(_) => "NOT_ACCEPTABLE",
@@ -72,7 +114,10 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::BadInput(_) => StatusCode::BAD_REQUEST,
+            Self::BadInput(_) | Self::Invalid(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
@@ -146,7 +191,29 @@ impl ResponseError for HttpError {
                 "status": status.as_u16(),
                 "detail": err.message(),
                 "code": err.code(),
+                "errors": match err { AppError::Invalid(errors) => json!(errors), _ => json!([]) },
             }))
+    }
+}
+
+/// One invalid input field, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The path of the field in the input, e.g. `["input", "signedOn"]`.
+    pub field: Vec<String>,
+    pub message: String,
+    /// `REQUIRED`, `INVALID`, `IN_FUTURE`, `BEFORE_CHARTER`, `OUT_OF_RANGE`, `NOT_FOUND`,
+    /// `DUPLICATE`, `ORDER`.
+    pub code: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.split('.').map(str::to_owned).collect(),
+            message: message.into(),
+            code: code.to_owned(),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! `startup` builds the one application that both `main` and the tests run; `services`
 //! hold the business operations that GraphQL and REST share; `domain` holds pure rules.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -1,4 +1,4 @@
-use cemr_api::cli::{Cli, Command};
+use cemr_api::cli::{Cli, Command, UserCommand};
 use cemr_api::startup::{self, Application};
 use cemr_api::{db, graphql, http, telemetry};
 use clap::Parser;
@@ -20,6 +20,27 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::ExportSchema => print!("{}", graphql::schema::sdl()),
         Command::Healthcheck => http::health::probe(&cli.settings.http.bind)?,
+        Command::User {
+            action:
+                UserCommand::Create {
+                    role,
+                    email,
+                    organisation,
+                },
+        } => {
+            let db = startup::prepare_database(&cli.settings.database, false).await?;
+            let account = cemr_api::services::accounts::create_from_command_line(
+                &db,
+                &email,
+                role.into(),
+                organisation,
+            )
+            .await?;
+            println!(
+                "created account {} ({}) with role {}",
+                account.id, account.email, account.role
+            );
+        }
     }
     Ok(())
 }

@@ -2,9 +2,12 @@
 //! tests alike. Everything shared (pool, schema) is built once before `HttpServer::new`,
 //! whose closure runs once per worker.
 
+use crate::auth::identify::Authenticator;
+use crate::auth::keys::Keys;
 use crate::config::{DatabaseSettings, Settings};
 use crate::db::{self, Engine};
 use crate::graphql::handler::{self, GraphqlEndpoint};
+use crate::graphql::mutation::access::LoginSettings;
 use crate::graphql::{graphiql, schema};
 use crate::http::{health, not_found, request_log};
 use crate::seed;
@@ -16,6 +19,8 @@ use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::{self, Connection as _};
 use std::net::TcpListener;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// A built, bound, not yet running service.
 pub struct Application {
@@ -85,9 +90,15 @@ impl Application {
         let listener = TcpListener::bind(&settings.http.bind)
             .with_context(|| format!("could not listen on {}", settings.http.bind))?;
         let port = listener.local_addr()?.port();
+        let keys = Arc::new(Keys::from_settings(&settings.auth)?);
+        let login = LoginSettings {
+            keys: keys.clone(),
+            failure_delay: Duration::from_millis(settings.auth.login_failure_delay_ms),
+        };
         let endpoint = web::Data::new(GraphqlEndpoint {
-            schema: schema::builder().data(db.clone()).finish(),
+            schema: schema::builder().data(db.clone()).data(login).finish(),
             db: db.clone(),
+            authenticator: Authenticator::new(keys, db.clone()),
             max_body_bytes: settings.http.graphql_max_body_bytes,
         });
         let db = web::Data::new(db);

@@ -3,8 +3,11 @@
 //! No business rules and no API types live here: the service maps these models into its
 //! own GraphQL and REST types, so a column rename never changes the public contract.
 
+pub mod account;
 pub mod action_plan;
 pub mod action_plan_article;
+pub mod api_token;
+pub mod audit_entry;
 pub mod charter_article;
 pub mod charter_principle;
 pub mod county;

@@ -11,6 +11,7 @@ mod m20261126_000001_create_geography;
 mod m20261126_000002_create_charter;
 mod m20261126_000003_create_support_programmes;
 mod m20261126_000004_create_register;
+mod m20261126_000005_create_access;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_charter::Migration),
             Box::new(m20261126_000003_create_support_programmes::Migration),
             Box::new(m20261126_000004_create_register::Migration),
+            Box::new(m20261126_000005_create_access::Migration),
         ]
     }
 }

@@ -35,6 +35,8 @@ macro_rules! stored_enum {
     };
 }
 
+pub(crate) use stored_enum;
+
 pub mod charter;
 pub mod codes;
 pub mod dates;

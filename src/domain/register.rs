@@ -133,5 +133,7 @@ stored_enum! {
         Sourced => "SOURCED",
         /// Generated demonstration data: plausible, not true.
         Demo => "DEMO",
+        /// Reported through the API by the organisation itself or an administrator.
+        Reported => "REPORTED",
     }
 }

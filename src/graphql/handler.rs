@@ -8,11 +8,14 @@
 //!   request errors (unparsable or invalid documents) answer 400; under
 //!   `application/json` they answer 200 with `errors`. A request error has no `data`.
 
+use crate::auth::identify::Authenticator;
 use crate::graphql::loaders;
 use crate::graphql::schema::AppSchema;
+use crate::http::request_log::RequestId;
+use crate::services::writing::RequestContext;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::futures_util::StreamExt;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use sea_orm::DatabaseConnection;
@@ -25,6 +28,7 @@ const JSON: &str = "application/json";
 pub struct GraphqlEndpoint {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
+    pub authenticator: Authenticator,
     pub max_body_bytes: usize,
 }
 
@@ -84,7 +88,7 @@ pub async fn post(
     }
     .await;
     match outcome {
-        Ok(request) => execute(&endpoint, request, media, false).await,
+        Ok(request) => execute(&req, &endpoint, request, media, false).await,
         Err(refusal) => refuse(media, refusal),
     }
 }
@@ -100,7 +104,7 @@ pub async fn get(req: HttpRequest, endpoint: web::Data<GraphqlEndpoint>) -> Http
             media,
             Refusal::bad_request("the `query` parameter is missing"),
         ),
-        Ok(request) => execute(&endpoint, request, media, true).await,
+        Ok(request) => execute(&req, &endpoint, request, media, true).await,
         Err(e) => refuse(
             media,
             Refusal::bad_request(format!("invalid query string: {e}")),
@@ -109,6 +113,7 @@ pub async fn get(req: HttpRequest, endpoint: web::Data<GraphqlEndpoint>) -> Http
 }
 
 async fn execute(
+    req: &HttpRequest,
     endpoint: &GraphqlEndpoint,
     request: async_graphql::Request,
     media: Media,
@@ -139,7 +144,26 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let request = request.data(loaders::for_request(endpoint.db.clone()));
+    // A token that is present but does not verify is refused, never read as anonymous.
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let caller = match endpoint.authenticator.identify(authorization).await {
+        Ok(caller) => caller,
+        Err(err) => {
+            let mut response = refuse(media, Refusal::new(err.status(), err.code(), err.message()));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return response;
+        }
+    };
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let request = request
+        .data(loaders::for_request(endpoint.db.clone()))
+        .data(RequestContext::new(caller, request_id));
     let response = endpoint.schema.execute(request).await;
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

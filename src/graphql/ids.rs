@@ -18,6 +18,20 @@ pub fn decode(id: &str) -> Option<(String, String)> {
     Some((type_name.to_owned(), key.to_owned()))
 }
 
+/// The row id inside a global id of the given type; an input error otherwise.
+pub fn row_id(id: &ID, type_name: &str, field: &str) -> crate::error::AppResult<i32> {
+    decode(id)
+        .filter(|(t, _)| t == type_name)
+        .and_then(|(_, key)| key.parse().ok())
+        .ok_or_else(|| {
+            crate::error::AppError::invalid(
+                field,
+                "INVALID",
+                format!("not the id of a {type_name}"),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

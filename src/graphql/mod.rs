@@ -6,6 +6,7 @@ pub mod graphiql;
 pub mod handler;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod schema;
 pub mod types;
@@ -16,6 +17,13 @@ use sea_orm::DatabaseConnection;
 /// The database connection of the running service.
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
+}
+
+/// The caller and request id of the current request.
+pub(crate) fn request<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a crate::services::writing::RequestContext> {
+    ctx.data::<crate::services::writing::RequestContext>()
 }
 
 /// The loaders of the current request.

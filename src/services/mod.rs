@@ -1,6 +1,10 @@
 //! Business operations shared by GraphQL and REST. Each takes a database connection
 //! and plain arguments and returns domain rows or `AppError`; none knows about HTTP.
 
+pub mod accounts;
+pub mod admin;
+pub mod api_tokens;
+pub mod audit;
 pub mod charter;
 pub mod geography;
 pub mod organisations;
@@ -8,3 +12,4 @@ pub mod pagination;
 pub mod programmes;
 pub mod register;
 pub mod statistics;
+pub mod writing;

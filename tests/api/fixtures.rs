@@ -109,3 +109,96 @@ pub async fn follow_up(db: &DatabaseConnection, plan: &action_plan::Model, day: 
     .await
     .expect("insert follow-up");
 }
+
+pub async fn participation(
+    db: &DatabaseConnection,
+    code: &str,
+    programme_code: &str,
+    from_year: i32,
+) -> entity::programme_participation::Model {
+    let org = organisation(db, code).await;
+    let programme = entity::support_programme::Entity::find()
+        .filter(entity::support_programme::Column::Code.eq(programme_code))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("programme");
+    let now = Utc::now();
+    entity::programme_participation::ActiveModel {
+        organisation_id: Set(org.id),
+        programme_id: Set(programme.id),
+        from_year: Set(from_year),
+        to_year: Set(None),
+        role: Set("PARTICIPANT".into()),
+        data_origin: Set("DEMO".into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert participation")
+}
+
+/// An API token of an organisation; returns the clear token and its record.
+pub async fn api_token(
+    db: &DatabaseConnection,
+    code: Option<&str>,
+    role: &str,
+    can_write: bool,
+) -> (String, entity::api_token::Model) {
+    let organisation_id = match code {
+        Some(code) => Some(organisation(db, code).await.id),
+        None => None,
+    };
+    let token = cemr_api::auth::api_tokens::generate().expect("token");
+    let record = entity::api_token::ActiveModel {
+        name: Set("fixture".into()),
+        token_digest: Set(cemr_api::auth::api_tokens::digest(&token)),
+        display_prefix: Set(cemr_api::auth::api_tokens::display_prefix(&token)),
+        role: Set(role.into()),
+        organisation_id: Set(organisation_id),
+        can_write: Set(can_write),
+        created_by: Set("fixture".into()),
+        created_at: Set(Utc::now()),
+        expires_at: Set(None),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert token");
+    (token, record)
+}
+
+/// A built-in account with the given password.
+pub async fn account(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    role: &str,
+    code: Option<&str>,
+) -> entity::account::Model {
+    let organisation_id = match code {
+        Some(code) => Some(organisation(db, code).await.id),
+        None => None,
+    };
+    let now = Utc::now();
+    entity::account::ActiveModel {
+        email: Set(email.into()),
+        password_hash: Set(cemr_api::auth::passwords::hash(password).expect("hash")),
+        role: Set(role.into()),
+        organisation_id: Set(organisation_id),
+        disabled: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert account")
+}

@@ -244,6 +244,25 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Posts a GraphQL request as the given bearer, returning the status and body.
+    pub async fn graphql_as(
+        &self,
+        bearer: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// The `extensions.code` of the first error of a GraphQL response.
     pub async fn error_code(&self, query: &str, variables: Value) -> String {
         let body = self.graphql(query, variables).await;
@@ -252,4 +271,50 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no error code in {body}"))
             .to_owned()
     }
+}
+
+/// The HS256 secret `Settings::for_database` configures.
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// A token as an identity provider would issue it, signed with the test secret.
+pub fn token(role: &str, org: Option<&str>) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({ "sub": format!("test:{role}:{}", org.unwrap_or("-")), "role": role, "org": org, "exp": now + 600, "iat": now });
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(TEST_SECRET.as_bytes()),
+    )
+    .expect("sign")
+}
+
+pub fn admin_token() -> String {
+    token("ADMIN", None)
+}
+
+pub fn member_token(org: &str) -> String {
+    token("MEMBER", Some(org))
+}
+
+/// Counts and versions over every table a write can touch: equal fingerprints mean
+/// nothing was written.
+pub async fn fingerprint(db: &sea_orm::DatabaseConnection) -> Vec<i64> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sql = "SELECT \
+        (SELECT COUNT(*) FROM audit_entry), (SELECT COUNT(*) FROM signature), (SELECT COALESCE(SUM(version), 0) FROM signature), \
+        (SELECT COUNT(*) FROM signature_motive), (SELECT COUNT(*) FROM action_plan), (SELECT COALESCE(SUM(version), 0) FROM action_plan), \
+        (SELECT COUNT(*) FROM action_plan_article), (SELECT COUNT(*) FROM follow_up_report), (SELECT COUNT(*) FROM programme_participation), \
+        (SELECT COALESCE(SUM(version), 0) FROM programme_participation), (SELECT COUNT(*) FROM county_board_support), \
+        (SELECT COUNT(*) FROM county_board_strategy), (SELECT COUNT(*) FROM organisation), (SELECT COALESCE(SUM(version), 0) FROM organisation), \
+        (SELECT COUNT(*) FROM support_programme), (SELECT COALESCE(SUM(version), 0) FROM support_programme), \
+        (SELECT COUNT(*) FROM account), (SELECT COALESCE(SUM(version), 0) FROM account), (SELECT COUNT(*) FROM api_token), \
+        (SELECT COUNT(*) FROM api_token WHERE revoked_at IS NOT NULL)";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("fingerprint query")
+        .expect("a row");
+    (0..20)
+        .map(|i| row.try_get_by_index::<i64>(i).expect("a number"))
+        .collect()
 }

@@ -7,6 +7,7 @@ mod helpers;
 
 mod graphql_http;
 mod health;
+mod identity;
 mod migrations;
 mod organisations;
 mod reference_data;
@@ -14,3 +15,4 @@ mod register;
 mod schema_sdl;
 mod signatories;
 mod statements;
+mod writes;

@@ -1,5 +1,6 @@
 //! The query root, merged from one part per domain.
 
+mod access;
 mod charter;
 mod geography;
 mod node;
@@ -17,4 +18,5 @@ pub struct QueryRoot(
     programmes::ProgrammeQuery,
     register::RegisterQuery,
     node::NodeQuery,
+    access::AccessQuery,
 );

@@ -2,6 +2,9 @@
 //! support, and the derived statuses.
 
 pub mod action_plans;
+pub mod planning;
 pub mod signatures;
+pub mod signing;
 pub mod status;
 pub mod support;
+pub mod supporting;

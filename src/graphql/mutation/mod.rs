@@ -1,0 +1,19 @@
+//! The mutation root, merged from one part per domain. Every mutation goes through a
+//! service, and every service asks `auth::policy` first.
+
+pub mod access;
+mod admin;
+mod register;
+mod support;
+
+use async_graphql::MergedObject;
+
+/// Writes. Send `Authorization: Bearer <token>`; see `login`.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    register::RegisterMutation,
+    support::SupportMutation,
+    admin::AdminMutation,
+    access::AccessMutation,
+);

@@ -1,0 +1,368 @@
+//! Built-in accounts: logging in, and administrators creating, disabling and re-roling
+//! accounts. A failed login is slowed and says nothing about whether the email exists.
+
+use crate::auth::identify::ACCOUNT_SUBJECT;
+use crate::auth::keys::Keys;
+use crate::auth::passwords::{self, MIN_PASSWORD_CHARS};
+use crate::auth::{Role, policy};
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, Change};
+use crate::services::organisations;
+use crate::services::pagination::{
+    KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
+};
+use crate::services::writing::{
+    self, RequestContext, Validator, Versioned, check_version, save_versioned,
+};
+use chrono::Utc;
+use entity::account;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
+};
+use std::time::Duration;
+
+/// A successful login.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access_token: String,
+    pub expires_at: i64,
+    pub account: account::Model,
+}
+
+fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks a password and issues an access token. Every failure answers the same and
+/// takes at least `failure_delay`.
+pub async fn login(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    email: &str,
+    password: &str,
+    failure_delay: Duration,
+) -> AppResult<Session> {
+    let found = account::Entity::find()
+        .filter(account::Column::Email.eq(normalise_email(email)))
+        .one(db)
+        .await?;
+    let stored_hash = found.as_ref().map_or_else(
+        || passwords::decoy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let candidate = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || passwords::verify(&candidate, &stored_hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let account = match found {
+        Some(account) if matches && !account.disabled => account,
+        _ => {
+            tokio::time::sleep(failure_delay).await;
+            return Err(AppError::Unauthenticated(
+                "the email or password is wrong".into(),
+            ));
+        }
+    };
+    let role = Role::from_stored(&account.role).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "account {} has an unknown role",
+            account.id
+        ))
+    })?;
+    let org = match account.organisation_id {
+        Some(id) => organisations::by_ids(db, vec![id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|o| o.code),
+        None => None,
+    };
+    let (access_token, expires_at) = keys.issue(
+        &format!("{ACCOUNT_SUBJECT}{}", account.id),
+        role,
+        org.as_deref(),
+    )?;
+    account::Entity::update_many()
+        .col_expr(account::Column::LastLoginAt, Expr::value(Utc::now()))
+        .filter(account::Column::Id.eq(account.id))
+        .exec(db)
+        .await?;
+    Ok(Session {
+        access_token,
+        expires_at,
+        account,
+    })
+}
+
+/// An account as an administrator describes it.
+#[derive(Debug, Clone)]
+pub struct AccountFacts {
+    pub role: Role,
+    pub organisation_code: Option<String>,
+}
+
+async fn organisation_for(
+    db: &DatabaseConnection,
+    facts: &AccountFacts,
+    v: &mut Validator,
+) -> AppResult<Option<i32>> {
+    let organisation = match &facts.organisation_code {
+        Some(code) => {
+            let found = organisations::by_code(db, code).await?;
+            v.check(
+                found.is_some(),
+                "organisationCode",
+                "NOT_FOUND",
+                format!("no organisation has the code {code:?}"),
+            );
+            found.map(|o| o.id)
+        }
+        None => None,
+    };
+    v.check(
+        facts.role != Role::Member || organisation.is_some() || facts.organisation_code.is_some(),
+        "organisationCode",
+        "REQUIRED",
+        "a MEMBER account belongs to an organisation",
+    );
+    Ok(organisation)
+}
+
+fn validate_password(password: &str, v: &mut Validator) {
+    v.check(
+        password.chars().count() >= MIN_PASSWORD_CHARS,
+        "password",
+        "TOO_SHORT",
+        format!("at least {MIN_PASSWORD_CHARS} characters"),
+    );
+    v.check(
+        password.chars().count() <= 1000,
+        "password",
+        "TOO_LONG",
+        "at most 1000 characters",
+    );
+}
+
+/// Creates an account (administrators, or the command line).
+pub async fn create(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    email: &str,
+    password: &str,
+    facts: AccountFacts,
+) -> AppResult<account::Model> {
+    let actor = policy::may_administer(&request.caller)?;
+    let email = normalise_email(email);
+    let mut v = Validator::new();
+    v.check(
+        email.len() <= 254
+            && email
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.')),
+        "email",
+        "INVALID",
+        "not an email address",
+    );
+    validate_password(password, &mut v);
+    let organisation_id = organisation_for(db, &facts, &mut v).await?;
+    let taken = account::Entity::find()
+        .filter(account::Column::Email.eq(email.clone()))
+        .one(db)
+        .await?;
+    v.check(
+        taken.is_none(),
+        "email",
+        "DUPLICATE",
+        "an account with this email exists",
+    );
+    v.finish()?;
+    let candidate = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(&candidate))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    let txn = writing::begin(db).await?;
+    let now = Utc::now();
+    let created = account::ActiveModel {
+        email: Set(email),
+        password_hash: Set(hash),
+        role: Set(facts.role.as_str().to_owned()),
+        organisation_id: Set(organisation_id),
+        disabled: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        request,
+        actor,
+        Change {
+            action: "account.create",
+            record_type: "Account",
+            record_id: created.id.to_string(),
+            before: None,
+            after: Some(&created),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes an account's role, organisation, disabled state or password.
+pub async fn update(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    facts: AccountFacts,
+    disabled: bool,
+    password: Option<&str>,
+) -> AppResult<account::Model> {
+    let actor = policy::may_administer(&request.caller)?;
+    let mut v = Validator::new();
+    let organisation_id = organisation_for(db, &facts, &mut v).await?;
+    if let Some(password) = password {
+        validate_password(password, &mut v);
+    }
+    v.check(
+        !(disabled && actor.sub == format!("{ACCOUNT_SUBJECT}{id}")),
+        "disabled",
+        "INVALID",
+        "you cannot disable your own account",
+    );
+    v.finish()?;
+    let hash = match password {
+        Some(password) => {
+            let candidate = password.to_owned();
+            Some(
+                tokio::task::spawn_blocking(move || passwords::hash(&candidate))
+                    .await
+                    .map_err(|e| AppError::Internal(e.into()))??,
+            )
+        }
+        None => None,
+    };
+    let txn = writing::begin(db).await?;
+    let stored = account::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no account {id}")))?;
+    check_version("account", version, stored.version)?;
+    let mut active: account::ActiveModel = stored.clone().into();
+    active.role = Set(facts.role.as_str().to_owned());
+    active.organisation_id = Set(organisation_id);
+    active.disabled = Set(disabled);
+    if let Some(hash) = hash {
+        active.password_hash = Set(hash);
+    }
+    let columns = Versioned {
+        id: account::Column::Id,
+        version: account::Column::Version,
+        updated_at: account::Column::UpdatedAt,
+    };
+    let updated = save_versioned(&txn, "account", columns, active, id, version).await?;
+    audit::record(
+        &txn,
+        request,
+        actor,
+        Change {
+            action: "account.update",
+            record_type: "Account",
+            record_id: id.to_string(),
+            before: Some(&stored),
+            after: Some(&updated),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// A page of accounts in id order (administrators).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+    args: &PageArgs,
+) -> AppResult<Page<(String, account::Model)>> {
+    policy::may_audit(&request.caller)?;
+    let ordering = Ordering {
+        name: "account:id".into(),
+        columns: vec![SortColumn::asc(Expr::col(account::Column::Id))],
+    };
+    let plan = PagePlan::new(args, &ordering)?;
+    let rows = plan
+        .apply(account::Entity::find(), &ordering)
+        .all(db)
+        .await?;
+    Ok(plan.finish(
+        rows.into_iter()
+            .map(|a| {
+                (
+                    encode_cursor(&ordering.name, vec![KeyValue::Int(i64::from(a.id))]),
+                    a,
+                )
+            })
+            .collect(),
+    ))
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<account::Model>> {
+    Ok(account::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Creates an account from the server's command line, reading the password from
+/// CEMR_USER_PASSWORD or the first line of standard input.
+pub async fn create_from_command_line(
+    db: &DatabaseConnection,
+    email: &str,
+    role: Role,
+    organisation_code: Option<String>,
+) -> anyhow::Result<account::Model> {
+    let password = match std::env::var("CEMR_USER_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!("password (one line on standard input):");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let request = RequestContext::new(
+        crate::auth::Caller::Authenticated(crate::auth::Principal {
+            sub: "command-line".into(),
+            role: Role::Admin,
+            organisation: None,
+            credential: crate::auth::Credential::CommandLine,
+        }),
+        None,
+    );
+    match create(
+        db,
+        &request,
+        email,
+        &password,
+        AccountFacts {
+            role,
+            organisation_code,
+        },
+    )
+    .await
+    {
+        Ok(account) => Ok(account),
+        Err(AppError::Invalid(errors)) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field.join("."), e.message))
+                .collect();
+            anyhow::bail!("the account was not created:\n  {}", lines.join("\n  "))
+        }
+        Err(other) => anyhow::bail!("the account was not created: {}", other.message()),
+    }
+}

@@ -1,0 +1,132 @@
+//! The audit trail: every write records who (subject, role, organisation), when, which
+//! record, and its values before and after, inside the write's own transaction, so a
+//! failed write leaves no entry and an acknowledged one always has its entry.
+
+use crate::auth::{Credential, Principal};
+use crate::error::{AppError, AppResult};
+use crate::services::pagination::{
+    KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
+};
+use crate::services::writing::RequestContext;
+use chrono::{DateTime, Utc};
+use entity::audit_entry;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter,
+};
+use serde::Serialize;
+
+/// What was written.
+pub struct Change<'a, T: Serialize> {
+    /// e.g. `signature.register`.
+    pub action: &'a str,
+    /// e.g. `Signature`.
+    pub record_type: &'a str,
+    pub record_id: String,
+    pub before: Option<&'a T>,
+    pub after: Option<&'a T>,
+}
+
+fn credential_name(credential: &Credential) -> &'static str {
+    match credential {
+        Credential::Jwt => "JWT",
+        Credential::ApiToken { .. } => "API_TOKEN",
+        Credential::CommandLine => "COMMAND_LINE",
+    }
+}
+
+fn to_json<T: Serialize>(value: Option<&T>) -> AppResult<Option<String>> {
+    value
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Appends an entry in the write's transaction.
+pub async fn record<T: Serialize>(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    actor: &Principal,
+    change: Change<'_, T>,
+) -> AppResult<()> {
+    audit_entry::ActiveModel {
+        at: Set(Utc::now()),
+        actor_sub: Set(actor.sub.clone()),
+        actor_role: Set(actor.role.as_str().to_owned()),
+        actor_organisation_code: Set(actor.organisation.as_ref().map(|m| m.code.clone())),
+        credential: Set(credential_name(&actor.credential).to_owned()),
+        action: Set(change.action.to_owned()),
+        record_type: Set(change.record_type.to_owned()),
+        record_id: Set(change.record_id),
+        before: Set(to_json(change.before)?),
+        after: Set(to_json(change.after)?),
+        request_id: Set(request.request_id.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub actor_sub: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_entry::Entity> {
+    let mut select = audit_entry::Entity::find();
+    if let Some(t) = &filter.record_type {
+        select = select.filter(audit_entry::Column::RecordType.eq(t.clone()));
+    }
+    if let Some(id) = &filter.record_id {
+        select = select.filter(audit_entry::Column::RecordId.eq(id.clone()));
+    }
+    if let Some(sub) = &filter.actor_sub {
+        select = select.filter(audit_entry::Column::ActorSub.eq(sub.clone()));
+    }
+    if let Some(from) = filter.from {
+        select = select.filter(audit_entry::Column::At.gte(from));
+    }
+    if let Some(to) = filter.to {
+        select = select.filter(audit_entry::Column::At.lte(to));
+    }
+    select
+}
+
+/// A page of entries, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+    args: &PageArgs,
+) -> AppResult<Page<(String, audit_entry::Model)>> {
+    let ordering = Ordering {
+        name: "audit:newest".to_owned(),
+        columns: vec![SortColumn::with_direction(
+            Expr::col(audit_entry::Column::Id),
+            true,
+        )],
+    };
+    let plan = PagePlan::new(args, &ordering)?;
+    let rows = plan.apply(filtered(filter), &ordering).all(db).await?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            (
+                encode_cursor(&ordering.name, vec![KeyValue::Int(row.id)]),
+                row,
+            )
+        })
+        .collect();
+    Ok(plan.finish(rows))
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &AuditFilter) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(filtered(filter).count(db).await?)
+}

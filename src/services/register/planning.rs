@@ -1,0 +1,387 @@
+//! Creating and updating action plans, their articles and their follow-up reports.
+
+use crate::auth::{Principal, policy};
+use crate::domain::dates;
+use crate::domain::register::{DataOrigin, DecisionBody};
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, Change};
+use crate::services::organisations;
+use crate::services::writing::{
+    self, RequestContext, Validator, Versioned, check_version, save_versioned,
+};
+use chrono::{NaiveDate, Utc};
+use entity::{action_plan, action_plan_article, charter_article, follow_up_report};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+
+/// What an action plan says, as a client gives it.
+#[derive(Debug, Clone)]
+pub struct PlanFacts {
+    pub title: String,
+    /// None while the plan is only intended.
+    pub adopted_on: Option<NaiveDate>,
+    pub decision_body: DecisionBody,
+    pub period_start_year: Option<i32>,
+    pub period_end_year: Option<i32>,
+    pub priorities: String,
+    pub resources: String,
+    pub document_url: Option<String>,
+}
+
+/// A plan with its articles, as the audit log records it.
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    #[serde(flatten)]
+    plan: &'a action_plan::Model,
+    articles: &'a [i32],
+}
+
+fn validate(facts: &PlanFacts, v: &mut Validator) {
+    v.text("title", &facts.title, 300);
+    if let Some(adopted) = facts.adopted_on {
+        v.register_date("adoptedOn", adopted);
+    }
+    for (field, year) in [
+        ("periodStartYear", facts.period_start_year),
+        ("periodEndYear", facts.period_end_year),
+    ] {
+        if let Some(year) = year {
+            v.year(field, year);
+        }
+    }
+    if let (Some(start), Some(end)) = (facts.period_start_year, facts.period_end_year) {
+        v.check(
+            start <= end,
+            "periodEndYear",
+            "ORDER",
+            "the period must not end before it starts",
+        );
+    }
+    v.check(
+        facts.priorities.chars().count() <= 10_000,
+        "priorities",
+        "TOO_LONG",
+        "at most 10000 characters",
+    );
+    v.check(
+        facts.resources.chars().count() <= 10_000,
+        "resources",
+        "TOO_LONG",
+        "at most 10000 characters",
+    );
+    if let Some(url) = &facts.document_url {
+        v.check(
+            (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() <= 2000
+                && !url.contains(char::is_whitespace),
+            "documentUrl",
+            "INVALID",
+            "must be an http(s) URL",
+        );
+    }
+}
+
+/// Checks article numbers against the charter.
+async fn validate_articles(
+    txn: &DatabaseTransaction,
+    numbers: &[i32],
+    v: &mut Validator,
+) -> AppResult<Vec<i32>> {
+    let known: Vec<i32> = charter_article::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| a.number)
+        .collect();
+    let mut wanted: Vec<i32> = numbers.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for number in &wanted {
+        v.check(
+            known.contains(number),
+            "articleNumbers",
+            "NOT_FOUND",
+            format!("the charter has no article {number}"),
+        );
+    }
+    Ok(wanted)
+}
+
+async fn articles_of(txn: &DatabaseTransaction, plan_id: i32) -> AppResult<Vec<i32>> {
+    Ok(action_plan_article::Entity::find()
+        .filter(action_plan_article::Column::ActionPlanId.eq(plan_id))
+        .order_by_asc(action_plan_article::Column::ArticleNumber)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| a.article_number)
+        .collect())
+}
+
+async fn replace_articles(
+    txn: &DatabaseTransaction,
+    plan_id: i32,
+    numbers: &[i32],
+) -> AppResult<()> {
+    action_plan_article::Entity::delete_many()
+        .filter(action_plan_article::Column::ActionPlanId.eq(plan_id))
+        .exec(txn)
+        .await?;
+    for number in numbers {
+        action_plan_article::ActiveModel {
+            action_plan_id: Set(plan_id),
+            article_number: Set(*number),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn apply(active: &mut action_plan::ActiveModel, facts: PlanFacts) {
+    active.title = Set(facts.title.trim().to_owned());
+    active.adopted_on = Set(facts.adopted_on.map(dates::format));
+    active.decision_body = Set(facts.decision_body.as_str().to_owned());
+    active.period_start_year = Set(facts.period_start_year);
+    active.period_end_year = Set(facts.period_end_year);
+    active.priorities = Set(facts.priorities);
+    active.resources = Set(facts.resources);
+    active.document_url = Set(facts.document_url);
+}
+
+fn columns() -> Versioned<action_plan::Entity> {
+    Versioned {
+        id: action_plan::Column::Id,
+        version: action_plan::Column::Version,
+        updated_at: action_plan::Column::UpdatedAt,
+    }
+}
+
+/// Creates an action plan of an organisation.
+pub async fn create(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    organisation_code: &str,
+    facts: PlanFacts,
+    article_numbers: Vec<i32>,
+) -> AppResult<action_plan::Model> {
+    policy::authenticated(&request.caller)?;
+    let organisation = organisations::by_code(db, organisation_code)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "organisationCode",
+                "NOT_FOUND",
+                format!("no organisation has the code {organisation_code:?}"),
+            )
+        })?;
+    let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
+    let txn = writing::begin(db).await?;
+    let mut v = Validator::new();
+    validate(&facts, &mut v);
+    let articles = validate_articles(&txn, &article_numbers, &mut v).await?;
+    v.finish()?;
+    let now = Utc::now();
+    let mut active = action_plan::ActiveModel {
+        organisation_id: Set(organisation.id),
+        data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, facts);
+    let created = active.insert(&txn).await?;
+    replace_articles(&txn, created.id, &articles).await?;
+    audit::record(
+        &txn,
+        request,
+        actor,
+        Change {
+            action: "action_plan.create",
+            record_type: "ActionPlan",
+            record_id: created.id.to_string(),
+            before: None,
+            after: Some(&Snapshot {
+                plan: &created,
+                articles: &articles,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn for_write<'a>(
+    txn: &DatabaseTransaction,
+    request: &'a RequestContext,
+    id: i32,
+) -> AppResult<(action_plan::Model, &'a Principal)> {
+    policy::authenticated(&request.caller)?;
+    let stored = action_plan::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no action plan {id}")))?;
+    let actor = policy::may_write_organisation(&request.caller, stored.organisation_id)?;
+    Ok((stored, actor))
+}
+
+/// Replaces what a plan says (its articles stay unless given).
+pub async fn update(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    facts: PlanFacts,
+    article_numbers: Option<Vec<i32>>,
+) -> AppResult<action_plan::Model> {
+    let txn = writing::begin(db).await?;
+    let (stored, actor) = for_write(&txn, request, id).await?;
+    check_version("action plan", version, stored.version)?;
+    let mut v = Validator::new();
+    validate(&facts, &mut v);
+    let articles = match &article_numbers {
+        Some(numbers) => Some(validate_articles(&txn, numbers, &mut v).await?),
+        None => None,
+    };
+    v.finish()?;
+    let before_articles = articles_of(&txn, id).await?;
+    let mut active: action_plan::ActiveModel = stored.clone().into();
+    apply(&mut active, facts);
+    active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
+    let updated = save_versioned(&txn, "action plan", columns(), active, id, version).await?;
+    if let Some(articles) = &articles {
+        replace_articles(&txn, id, articles).await?;
+    }
+    let after_articles = articles_of(&txn, id).await?;
+    audit::record(
+        &txn,
+        request,
+        actor,
+        Change {
+            action: "action_plan.update",
+            record_type: "ActionPlan",
+            record_id: id.to_string(),
+            before: Some(&Snapshot {
+                plan: &stored,
+                articles: &before_articles,
+            }),
+            after: Some(&Snapshot {
+                plan: &updated,
+                articles: &after_articles,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Sets the articles a plan addresses (bumps the plan's version).
+pub async fn set_articles(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    article_numbers: Vec<i32>,
+) -> AppResult<action_plan::Model> {
+    let txn = writing::begin(db).await?;
+    let (stored, actor) = for_write(&txn, request, id).await?;
+    check_version("action plan", version, stored.version)?;
+    let mut v = Validator::new();
+    let articles = validate_articles(&txn, &article_numbers, &mut v).await?;
+    v.finish()?;
+    let before_articles = articles_of(&txn, id).await?;
+    let updated = save_versioned(
+        &txn,
+        "action plan",
+        columns(),
+        <action_plan::ActiveModel as Default>::default(),
+        id,
+        version,
+    )
+    .await?;
+    replace_articles(&txn, id, &articles).await?;
+    audit::record(
+        &txn,
+        request,
+        actor,
+        Change {
+            action: "action_plan.set_articles",
+            record_type: "ActionPlan",
+            record_id: id.to_string(),
+            before: Some(&Snapshot {
+                plan: &stored,
+                articles: &before_articles,
+            }),
+            after: Some(&Snapshot {
+                plan: &updated,
+                articles: &articles,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Adds a follow-up report to an adopted plan.
+pub async fn add_follow_up(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    plan_id: i32,
+    reported_on: NaiveDate,
+    summary: String,
+) -> AppResult<follow_up_report::Model> {
+    let txn = writing::begin(db).await?;
+    let (plan, actor) = for_write(&txn, request, plan_id).await?;
+    let mut v = Validator::new();
+    v.register_date("reportedOn", reported_on);
+    v.text("summary", &summary, 10_000);
+    match &plan.adopted_on {
+        None => v.error(
+            "actionPlanId",
+            "INVALID",
+            "only an adopted plan can be followed up",
+        ),
+        Some(adopted) => v.check(
+            dates::format(reported_on) >= *adopted,
+            "reportedOn",
+            "ORDER",
+            format!("a follow-up cannot precede the plan's adoption on {adopted}"),
+        ),
+    }
+    v.finish()?;
+    let now = Utc::now();
+    let created = follow_up_report::ActiveModel {
+        action_plan_id: Set(plan.id),
+        reported_on: Set(dates::format(reported_on)),
+        summary: Set(summary.trim().to_owned()),
+        data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        request,
+        actor,
+        Change {
+            action: "follow_up_report.add",
+            record_type: "FollowUpReport",
+            record_id: created.id.to_string(),
+            before: None,
+            after: Some(&created),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
