@@ -20,6 +20,10 @@ pub struct Settings {
     pub log: LogSettings,
     #[command(flatten)]
     pub auth: AuthSettings,
+    /// The smallest respondent group whose breakdowns study statistics show; cells of
+    /// smaller groups are suppressed.
+    #[arg(long, env = "STUDY_MIN_GROUP_SIZE", default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..), global = true)]
+    pub study_min_group_size: u64,
     /// Also load the demonstration register (records marked DEMO, never facts).
     #[arg(long, env = "DEMO_DATA", global = true)]
     pub demo: bool,
@@ -176,6 +180,7 @@ impl Settings {
                 log_format: LogFormat::Human,
             },
             auth: AuthSettings::with_secret("test-secret-test-secret-test-secret-0123456789"),
+            study_min_group_size: 5,
             demo: false,
         }
     }

@@ -8,6 +8,7 @@ use crate::config::{DatabaseSettings, Settings};
 use crate::db::{self, Engine};
 use crate::graphql::handler::{self, GraphqlEndpoint};
 use crate::graphql::mutation::access::LoginSettings;
+use crate::graphql::query::StudyPrivacy;
 use crate::graphql::{graphiql, schema};
 use crate::http::{health, not_found, request_log};
 use crate::seed;
@@ -96,7 +97,13 @@ impl Application {
             failure_delay: Duration::from_millis(settings.auth.login_failure_delay_ms),
         };
         let endpoint = web::Data::new(GraphqlEndpoint {
-            schema: schema::builder().data(db.clone()).data(login).finish(),
+            schema: schema::builder()
+                .data(db.clone())
+                .data(login)
+                .data(StudyPrivacy {
+                    min_group_size: settings.study_min_group_size,
+                })
+                .finish(),
             db: db.clone(),
             authenticator: Authenticator::new(keys, db.clone()),
             max_body_bytes: settings.http.graphql_max_body_bytes,

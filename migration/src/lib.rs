@@ -12,6 +12,7 @@ mod m20261126_000002_create_charter;
 mod m20261126_000003_create_support_programmes;
 mod m20261126_000004_create_register;
 mod m20261126_000005_create_access;
+mod m20261126_000006_create_studies;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_create_support_programmes::Migration),
             Box::new(m20261126_000004_create_register::Migration),
             Box::new(m20261126_000005_create_access::Migration),
+            Box::new(m20261126_000006_create_studies::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! - ADMIN: everything.
 //! - MEMBER: writes the records of its own organisation.
-//! - RESEARCHER: writes study data and reads interview records.
+//! - RESEARCHER: writes study data and reads interview records (and study participants).
 //! - An API token acts with its role, and writes only with the WRITE scope.
 
 use crate::auth::{Caller, Credential, Principal, Role, TokenScope};
@@ -60,6 +60,28 @@ pub fn may_manage_tokens(caller: &Caller, organisation_id: Option<i32>) -> AppRe
     match organisation_id {
         Some(id) => may_write_organisation(caller, id),
         None => may_administer(caller),
+    }
+}
+
+/// May read individual interview records and study participants (personal data).
+pub fn may_read_interviews(caller: &Caller) -> AppResult<&Principal> {
+    let principal = authenticated(caller)?;
+    match principal.role {
+        Role::Admin | Role::Researcher => Ok(principal),
+        Role::Member => Err(AppError::forbidden(
+            "interview records are for researchers and administrators only",
+        )),
+    }
+}
+
+/// May enter study data.
+pub fn may_write_study_data(caller: &Caller) -> AppResult<&Principal> {
+    let principal = writer(caller)?;
+    match principal.role {
+        Role::Admin | Role::Researcher => Ok(principal),
+        Role::Member => Err(AppError::forbidden(
+            "study data is entered by researchers and administrators only",
+        )),
     }
 }
 

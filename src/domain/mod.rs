@@ -43,4 +43,5 @@ pub mod dates;
 pub mod names;
 pub mod organisation;
 pub mod register;
+pub mod study;
 pub mod support;

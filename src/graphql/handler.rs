@@ -161,9 +161,10 @@ async fn execute(
         }
     };
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let context = RequestContext::new(caller, request_id);
     let request = request
-        .data(loaders::for_request(endpoint.db.clone()))
-        .data(RequestContext::new(caller, request_id));
+        .data(loaders::for_request(endpoint.db.clone(), context.clone()))
+        .data(context);
     let response = endpoint.schema.execute(request).await;
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

@@ -5,3 +5,4 @@
 pub mod demo;
 pub mod reference;
 mod register;
+pub mod studies;

@@ -34,6 +34,9 @@ const STRATEGY_SOURCE: &str =
 pub(super) async fn load_facts(txn: &DatabaseTransaction) -> anyhow::Result<SyncReport> {
     let mut report = load_known_signatures(txn).await?;
     report.add(load_strategies(txn).await?);
+    if super::studies::load(txn).await? {
+        report.inserted += 1;
+    }
     Ok(report)
 }
 

@@ -12,4 +12,5 @@ pub mod pagination;
 pub mod programmes;
 pub mod register;
 pub mod statistics;
+pub mod studies;
 pub mod writing;

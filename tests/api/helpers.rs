@@ -308,7 +308,10 @@ pub async fn fingerprint(db: &sea_orm::DatabaseConnection) -> Vec<i64> {
         (SELECT COUNT(*) FROM county_board_strategy), (SELECT COUNT(*) FROM organisation), (SELECT COALESCE(SUM(version), 0) FROM organisation), \
         (SELECT COUNT(*) FROM support_programme), (SELECT COALESCE(SUM(version), 0) FROM support_programme), \
         (SELECT COUNT(*) FROM account), (SELECT COALESCE(SUM(version), 0) FROM account), (SELECT COUNT(*) FROM api_token), \
-        (SELECT COUNT(*) FROM api_token WHERE revoked_at IS NOT NULL)";
+        (SELECT COUNT(*) FROM api_token WHERE revoked_at IS NOT NULL), (SELECT COUNT(*) FROM study), \
+        (SELECT COUNT(*) FROM respondent_group), (SELECT COUNT(*) FROM study_participant), (SELECT COUNT(*) FROM interview), \
+        (SELECT COUNT(*) FROM interview_answer), (SELECT COUNT(*) FROM quote), (SELECT COUNT(*) FROM seminar), \
+        (SELECT COUNT(*) FROM study_finding)";
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await

@@ -15,4 +15,5 @@ mod register;
 mod schema_sdl;
 mod signatories;
 mod statements;
+mod studies;
 mod writes;

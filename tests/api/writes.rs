@@ -2,7 +2,7 @@
 //! atomically with its audit entry, and refuses stale versions.
 
 use crate::fixtures;
-use crate::helpers::{TestApp, admin_token, fingerprint, member_token, on_both_engines};
+use crate::helpers::{TestApp, admin_token, fingerprint, member_token, on_both_engines, token};
 use cemr_api::graphql::ids;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -41,9 +41,27 @@ enum Mutation {
     AddCountyBoardStrategy,
     CreateAccount,
     UpdateAccount,
+    CreateStudy,
+    AddRespondentGroup,
+    AddStudyParticipant,
+    RecordInterview,
+    AddQuote,
+    AddSeminar,
+    AddStudyFinding,
 }
 
-const ALL: [Mutation; 19] = [
+/// Who, besides administrators, may run a mutation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    /// The member organisation the record belongs to.
+    Member,
+    /// Researchers (study data).
+    Researcher,
+    /// Nobody else.
+    AdminOnly,
+}
+
+const ALL: [Mutation; 26] = [
     Mutation::RegisterSignature,
     Mutation::UpdateSignature,
     Mutation::WithdrawSignature,
@@ -63,20 +81,34 @@ const ALL: [Mutation; 19] = [
     Mutation::AddCountyBoardStrategy,
     Mutation::CreateAccount,
     Mutation::UpdateAccount,
+    Mutation::CreateStudy,
+    Mutation::AddRespondentGroup,
+    Mutation::AddStudyParticipant,
+    Mutation::RecordInterview,
+    Mutation::AddQuote,
+    Mutation::AddSeminar,
+    Mutation::AddStudyFinding,
 ];
 
 impl Mutation {
-    fn members_may(self) -> bool {
-        !matches!(
-            self,
+    fn owner(self) -> Owner {
+        match self {
             Self::CreateOrganisation
-                | Self::UpdateOrganisation
-                | Self::CreateSupportProgramme
-                | Self::UpdateSupportProgramme
-                | Self::AddCountyBoardStrategy
-                | Self::CreateAccount
-                | Self::UpdateAccount
-        )
+            | Self::UpdateOrganisation
+            | Self::CreateSupportProgramme
+            | Self::UpdateSupportProgramme
+            | Self::AddCountyBoardStrategy
+            | Self::CreateAccount
+            | Self::UpdateAccount => Owner::AdminOnly,
+            Self::CreateStudy
+            | Self::AddRespondentGroup
+            | Self::AddStudyParticipant
+            | Self::RecordInterview
+            | Self::AddQuote
+            | Self::AddSeminar
+            | Self::AddStudyFinding => Owner::Researcher,
+            _ => Owner::Member,
+        }
     }
 
     /// A fresh target owned by `org`: the document, its variables, its payload field.
@@ -210,9 +242,68 @@ impl Mutation {
                     "updateAccount",
                 )
             }
+            Self::CreateStudy => (
+                r#"mutation($slug: String!) { createStudy(input: { slug: $slug, title: "Study", year: 2026, commissionedBy: "SKR", performedBy: "SKR" }) { study { id } userErrors { code } } }"#,
+                json!({ "slug": format!("study-{org}") }),
+                "createStudy",
+            ),
+            Self::AddRespondentGroup => (
+                r#"mutation($study: ID!, $code: String!) { addRespondentGroup(studyId: $study, code: $code, label: "Group", isMember: false) { respondentGroup { code } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await, "code": format!("GROUP_{org}") }),
+                "addRespondentGroup",
+            ),
+            Self::AddStudyParticipant => (
+                r#"mutation($study: ID!, $reference: String!) { addStudyParticipant(studyId: $study, reference: $reference, pseudonym: "Kommun X", kind: "MUNICIPALITY", signatoryAtStudy: true) { participant { id } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await, "reference": format!("P-{org}") }),
+                "addStudyParticipant",
+            ),
+            Self::RecordInterview => (
+                r#"mutation($study: ID!, $input: InterviewInput!) { recordInterview(studyId: $study, input: $input) { interview { id } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await, "input": { "reference": format!("I-{org}"), "respondentGroupId": experts_group(&db).await, "role": "OTHER", "heldOn": "2022-01-10", "durationMinutes": 40, "answers": [{ "dimension": "RATING", "value": "3" }] } }),
+                "recordInterview",
+            ),
+            Self::AddQuote => (
+                r#"mutation($study: ID!) { addQuote(studyId: $study, text: "Citat", attribution: "Strateg, kommun", role: STRATEGIST, organisationKind: "MUNICIPALITY", themes: ["signing"]) { quote { id } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await }),
+                "addQuote",
+            ),
+            Self::AddSeminar => (
+                r#"mutation($study: ID!) { addSeminar(studyId: $study, number: 3, attendance: [{ group: "SKR", participants: 5 }]) { seminar { id } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await }),
+                "addSeminar",
+            ),
+            Self::AddStudyFinding => (
+                r#"mutation($study: ID!) { addStudyFinding(studyId: $study, kind: CONCLUSION, number: 99, title: "Slutsats") { finding { id } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await }),
+                "addStudyFinding",
+            ),
         };
         (query.to_owned(), variables, field)
     }
+}
+
+/// The global id of the 2021 study.
+async fn study_2021(db: &sea_orm::DatabaseConnection) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let study = entity::study::Entity::find()
+        .filter(entity::study::Column::Slug.eq("cemr-followup-2021"))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("the 2021 study");
+    ids::encode("Study", study.id).0
+}
+
+/// The row id of the 2021 study's experts group.
+async fn experts_group(db: &sea_orm::DatabaseConnection) -> i32 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::respondent_group::Entity::find()
+        .filter(entity::respondent_group::Column::Code.eq("EXPERTS"))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("the experts group")
+        .id
 }
 
 fn assert_succeeded(body: &Value, field: &str, who: &str, mutation: Mutation) {
@@ -240,10 +331,9 @@ async fn every_mutation_enforces_the_policy(app: TestApp) {
             "{mutation:?} anonymous: {body}"
         );
 
-        let outsider = if mutation.members_may() {
-            member_token("0115")
-        } else {
-            member_token("0114")
+        let outsider = match mutation.owner() {
+            Owner::Member => member_token("0115"),
+            Owner::Researcher | Owner::AdminOnly => member_token("0114"),
         };
         let (_, body) = app
             .graphql_as(Some(&outsider), &query, variables.clone())
@@ -252,17 +342,29 @@ async fn every_mutation_enforces_the_policy(app: TestApp) {
             body["errors"][0]["extensions"]["code"], "FORBIDDEN",
             "{mutation:?} as a member: {body}"
         );
+        if mutation.owner() != Owner::Researcher {
+            let (_, body) = app
+                .graphql_as(Some(&token("RESEARCHER", None)), &query, variables.clone())
+                .await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{mutation:?} as a researcher: {body}"
+            );
+        }
         assert_eq!(
             fingerprint(&db).await,
             before,
             "{mutation:?}: refused writes change nothing"
         );
 
-        if mutation.members_may() {
-            let (_, body) = app
-                .graphql_as(Some(&member_token("0114")), &query, variables)
-                .await;
-            assert_succeeded(&body, field, "the owning member", mutation);
+        let owner = match mutation.owner() {
+            Owner::Member => Some(member_token("0114")),
+            Owner::Researcher => Some(token("RESEARCHER", None)),
+            Owner::AdminOnly => None,
+        };
+        if let Some(owner) = owner {
+            let (_, body) = app.graphql_as(Some(&owner), &query, variables).await;
+            assert_succeeded(&body, field, "its owner", mutation);
             assert_ne!(fingerprint(&db).await, before, "{mutation:?} wrote");
         }
         let (query, variables, field) = mutation.prepare(&app, "0117").await;

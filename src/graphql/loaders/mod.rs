@@ -5,29 +5,34 @@
 
 mod geography;
 mod register;
+mod studies;
 mod support;
 
 pub use geography::*;
 pub use register::*;
+pub use studies::*;
 pub use support::*;
 
 use crate::error::AppError;
+use crate::services::writing::RequestContext;
 use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-/// Batches look-ups of one request against the database.
+/// Batches look-ups of one request against the database, with the request's caller:
+/// loaders of restricted data ask the policy with it.
 pub struct DbLoader {
     pub(crate) db: DatabaseConnection,
+    pub(crate) request: RequestContext,
 }
 
 /// The loaders of one request.
 pub type Loaders = DataLoader<DbLoader>;
 
 /// Creates the loaders for one request.
-pub fn for_request(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(DbLoader { db }, tokio::spawn)
+pub fn for_request(db: DatabaseConnection, request: RequestContext) -> Loaders {
+    DataLoader::new(DbLoader { db, request }, tokio::spawn)
 }
 
 pub(crate) fn fail(err: AppError) -> async_graphql::Error {
@@ -52,6 +57,9 @@ pub(crate) fn many<K: Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> Hash
 /// inner values and returns `AppResult<HashMap<$key, $value>>`.
 macro_rules! loader {
     ($key:ident => $value:ty, |$db:ident, $ids:ident| $body:expr) => {
+        $crate::graphql::loaders::loader!($key => $value, |$db, _request, $ids| $body);
+    };
+    ($key:ident => $value:ty, |$db:ident, $request:ident, $ids:ident| $body:expr) => {
         impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loaders::DbLoader {
             type Value = $value;
             type Error = async_graphql::Error;
@@ -61,6 +69,7 @@ macro_rules! loader {
                 keys: &[$key],
             ) -> Result<std::collections::HashMap<$key, $value>, async_graphql::Error> {
                 let $db = &self.db;
+                let $request = &self.request;
                 let $ids = keys.iter().map(|k| k.0.clone()).collect::<Vec<_>>();
                 let result: $crate::error::AppResult<std::collections::HashMap<$key, $value>> =
                     async { $body }.await;

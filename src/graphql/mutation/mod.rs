@@ -4,6 +4,7 @@
 pub mod access;
 mod admin;
 mod register;
+mod studies;
 mod support;
 
 use async_graphql::MergedObject;
@@ -14,6 +15,7 @@ use async_graphql::MergedObject;
 pub struct MutationRoot(
     register::RegisterMutation,
     support::SupportMutation,
+    studies::StudyMutation,
     admin::AdminMutation,
     access::AccessMutation,
 );

@@ -6,6 +6,9 @@ mod geography;
 mod node;
 mod programmes;
 mod register;
+mod studies;
+
+pub use studies::StudyPrivacy;
 
 use async_graphql::MergedObject;
 
@@ -17,6 +20,7 @@ pub struct QueryRoot(
     charter::CharterQuery,
     programmes::ProgrammeQuery,
     register::RegisterQuery,
+    studies::StudyQuery,
     node::NodeQuery,
     access::AccessQuery,
 );

@@ -9,10 +9,14 @@ use crate::graphql::types::node::Node;
 use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::programme::SupportProgramme;
 use crate::graphql::types::signature::Signature;
+use crate::graphql::types::study::{
+    Interview, Quote, Seminar, Study, StudyFinding, StudyParticipant,
+};
 use crate::graphql::types::support::{
     CountyBoardStrategy, CountyBoardSupport, ProgrammeParticipation,
 };
-use crate::graphql::{db, ids, loaders};
+use crate::graphql::{db, ids, loaders, request};
+use crate::services::studies::reads as studies;
 use crate::services::{charter, geography, organisations, programmes};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -117,6 +121,40 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
                 .load_one(SupportId(n))
                 .await?
                 .map(|m| Node::CountyBoardSupport(CountyBoardSupport(m))),
+            None => None,
+        },
+        "Study" => match number() {
+            Some(n) => studies::study(db, n).await?.map(|m| Node::Study(Study(m))),
+            None => None,
+        },
+        // Restricted: the policy is asked before the record is looked up, so nothing
+        // reveals whether it exists.
+        "StudyParticipant" => match number() {
+            Some(n) => studies::participant(db, request(ctx)?, n)
+                .await?
+                .map(|m| Node::StudyParticipant(StudyParticipant(m))),
+            None => None,
+        },
+        "Interview" => match number() {
+            Some(n) => studies::interview(db, request(ctx)?, n)
+                .await?
+                .map(|m| Node::Interview(Interview(m))),
+            None => None,
+        },
+        "Quote" => match number() {
+            Some(n) => studies::quote(db, n).await?.map(|m| Node::Quote(Quote(m))),
+            None => None,
+        },
+        "Seminar" => match number() {
+            Some(n) => studies::seminar(db, n)
+                .await?
+                .map(|m| Node::Seminar(Seminar(m))),
+            None => None,
+        },
+        "StudyFinding" => match number() {
+            Some(n) => studies::finding(db, n)
+                .await?
+                .map(|m| Node::StudyFinding(StudyFinding(m))),
             None => None,
         },
         _ => None,

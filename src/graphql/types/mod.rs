@@ -13,4 +13,6 @@ pub mod programme;
 pub mod scalars;
 pub mod signature;
 pub mod statistics;
+pub mod study;
+pub mod study_statistics;
 pub mod support;

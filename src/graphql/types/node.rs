@@ -6,6 +6,9 @@ use crate::graphql::types::county::{County, CountyBoard};
 use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::programme::SupportProgramme;
 use crate::graphql::types::signature::Signature;
+use crate::graphql::types::study::{
+    Interview, Quote, Seminar, Study, StudyFinding, StudyParticipant,
+};
 use crate::graphql::types::support::{
     CountyBoardStrategy, CountyBoardSupport, ProgrammeParticipation,
 };
@@ -27,4 +30,10 @@ pub enum Node {
     ProgrammeParticipation(ProgrammeParticipation),
     CountyBoardStrategy(CountyBoardStrategy),
     CountyBoardSupport(CountyBoardSupport),
+    Study(Study),
+    StudyParticipant(StudyParticipant),
+    Interview(Interview),
+    Quote(Quote),
+    Seminar(Seminar),
+    StudyFinding(StudyFinding),
 }

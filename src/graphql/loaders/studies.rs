@@ -1,0 +1,33 @@
+//! Study relations. Interview answers and sessions are restricted: the policy is asked
+//! with the request's own caller.
+
+use super::{loader, many};
+use crate::services::studies::reads;
+use entity::{interview_answer, seminar_attendance};
+use std::collections::HashMap;
+
+/// The coded answers of an interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AnswersOf(pub i32);
+/// The attendance of a seminar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AttendanceOf(pub i32);
+/// How many interviewees each session of a study has, by study id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionSizesOf(pub i32);
+
+loader!(AnswersOf => Vec<interview_answer::Model>, |db, request, ids| {
+    Ok(many(reads::answers_of(db, request, ids).await?, |r| AnswersOf(r.interview_id)))
+});
+
+loader!(AttendanceOf => Vec<seminar_attendance::Model>, |db, ids| {
+    Ok(many(reads::attendance(db, ids).await?, |r| AttendanceOf(r.seminar_id)))
+});
+
+loader!(SessionSizesOf => HashMap<String, i64>, |db, request, ids| {
+    let mut sizes = HashMap::new();
+    for id in ids {
+        sizes.insert(SessionSizesOf(id), reads::session_sizes(db, request, id).await?.into_iter().collect());
+    }
+    Ok(sizes)
+});
