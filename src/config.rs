@@ -62,6 +62,9 @@ pub struct HttpSettings {
     /// Largest GraphQL request body accepted, in bytes.
     #[arg(long, env = "GRAPHQL_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub graphql_max_body_bytes: usize,
+    /// Largest import body accepted, in bytes.
+    #[arg(long, env = "IMPORT_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024, global = true)]
+    pub import_max_body_bytes: usize,
 }
 
 /// Whether this is a production installation.
@@ -174,6 +177,7 @@ impl Settings {
                 bind: "127.0.0.1:0".to_owned(),
                 workers: 2,
                 graphql_max_body_bytes: 1024 * 1024,
+                import_max_body_bytes: 10 * 1024 * 1024,
             },
             log: LogSettings {
                 log_level: "warn".to_owned(),

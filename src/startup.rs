@@ -11,6 +11,7 @@ use crate::graphql::mutation::access::LoginSettings;
 use crate::graphql::query::StudyPrivacy;
 use crate::graphql::{graphiql, schema};
 use crate::http::{health, not_found, request_log};
+use crate::rest::{self, imports::ImportLimits};
 use crate::seed;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
@@ -22,6 +23,8 @@ use std::net::TcpListener;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
 
 /// A built, bound, not yet running service.
 pub struct Application {
@@ -105,12 +108,17 @@ impl Application {
                 })
                 .finish(),
             db: db.clone(),
-            authenticator: Authenticator::new(keys, db.clone()),
+            authenticator: Authenticator::new(keys.clone(), db.clone()),
             max_body_bytes: settings.http.graphql_max_body_bytes,
         });
+        let authenticator = web::Data::new(Authenticator::new(keys, db.clone()));
+        let import_limits = web::Data::new(ImportLimits {
+            max_body_bytes: settings.http.import_max_body_bytes,
+        });
         let db = web::Data::new(db);
+        let openapi = rest::document();
         let mut server = HttpServer::new(move || {
-            App::new()
+            let (app, _) = App::new()
                 .wrap(Compress::default())
                 .wrap(from_fn(request_log::log_requests))
                 .app_data(db.clone())
@@ -126,7 +134,17 @@ impl Application {
                 )
                 .route("/graphiql", web::get().to(graphiql::page))
                 .route("/graphiql/assets/{file}", web::get().to(graphiql::asset))
-                .default_service(web::to(not_found::fallback))
+                // Before the REST scope, which answers 404 for any other path under it.
+                .service(
+                    SwaggerUi::new("/api/v1/docs/{_:.*}")
+                        .url("/api/v1/openapi.json", openapi.clone()),
+                )
+                .into_utoipa_app()
+                .app_data(authenticator.clone())
+                .app_data(import_limits.clone())
+                .service(utoipa_actix_web::scope("/api/v1").configure(rest::routes))
+                .split_for_parts();
+            app.default_service(web::to(not_found::fallback))
         })
         .listen(listener)?;
         if settings.http.workers > 0 {

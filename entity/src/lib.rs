@@ -16,6 +16,7 @@ pub mod county_board_strategy;
 pub mod county_board_support;
 pub mod county_board_support_focus;
 pub mod follow_up_report;
+pub mod idempotency_record;
 pub mod interview;
 pub mod interview_answer;
 pub mod organisation;

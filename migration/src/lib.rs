@@ -13,6 +13,7 @@ mod m20261126_000003_create_support_programmes;
 mod m20261126_000004_create_register;
 mod m20261126_000005_create_access;
 mod m20261126_000006_create_studies;
+mod m20261126_000007_create_idempotency;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_register::Migration),
             Box::new(m20261126_000005_create_access::Migration),
             Box::new(m20261126_000006_create_studies::Migration),
+            Box::new(m20261126_000007_create_idempotency::Migration),
         ]
     }
 }

@@ -16,7 +16,6 @@ use crate::services::writing::RequestContext;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use async_graphql::futures_util::StreamExt;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
@@ -81,7 +80,9 @@ pub async fn post(
     };
     let outcome = async {
         require_json_body(&req)?;
-        let body = read_capped(&req, payload, endpoint.max_body_bytes).await?;
+        let body = crate::http::body::read_capped(&req, payload, endpoint.max_body_bytes)
+            .await
+            .map_err(|e| Refusal::new(e.status(), e.code(), e.message()))?;
         let value: Value = serde_json::from_slice(&body)
             .map_err(|e| Refusal::bad_request(format!("the body is not valid JSON: {e}")))?;
         to_graphql_request(value)
@@ -255,38 +256,6 @@ fn require_json_body(req: &HttpRequest) -> Result<(), Refusal> {
             "POST bodies must be application/json",
         ))
     }
-}
-
-async fn read_capped(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<Vec<u8>, Refusal> {
-    let too_large = || {
-        Refusal::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
-            format!("the body exceeds {limit} bytes"),
-        )
-    };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
-    }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0));
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| Refusal::bad_request(format!("could not read the body: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// Checks the shape of a GraphQL-over-HTTP request body and converts it.

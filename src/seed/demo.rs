@@ -233,11 +233,11 @@ impl Writer<'_> {
         let day = self.rng.day_in(first.unwrap_or_default(), last);
         let roll = self.rng.below(10);
         let (precision, signed_on, not_later_than) = match roll {
-            0 => (
-                DatePrecision::Year,
-                dates::year_bounds(year).map(|b| b.0),
-                last.min(dates::year_bounds(year).map_or(last, |b| b.1)),
-            ),
+            // A signing known to the year may have happened any day of it.
+            0 => {
+                let (first, last) = dates::year_bounds(year).unwrap_or((day, day));
+                (DatePrecision::Year, Some(first), last)
+            }
             1 => {
                 let (a, b) = dates::month_bounds(year, day.month()).unwrap_or((day, day));
                 (DatePrecision::Month, Some(a), b)

@@ -7,6 +7,8 @@ pub mod api_tokens;
 pub mod audit;
 pub mod charter;
 pub mod geography;
+pub mod idempotency;
+pub mod imports;
 pub mod organisations;
 pub mod pagination;
 pub mod programmes;

@@ -38,6 +38,9 @@ pub struct OrganisationFilter {
     pub programme_codes: Vec<String>,
     /// Only organisations with a signature on record (signed or withdrawn).
     pub signatories_only: bool,
+    /// Only organisations whose record or current signature changed at or after this
+    /// time (incremental sync).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The orderings of organisation lists.
@@ -129,6 +132,16 @@ impl OrganisationFilter {
             select = select.filter(
                 action_plan_status_expr(today())
                     .is_in(self.action_plan_statuses.iter().map(|s| s.as_str())),
+            );
+        }
+        if let Some(since) = self.updated_since {
+            select = select.filter(
+                Condition::any()
+                    .add(
+                        Expr::col((organisation::Entity, organisation::Column::UpdatedAt))
+                            .gte(since),
+                    )
+                    .add(Expr::col((signature::Entity, signature::Column::UpdatedAt)).gte(since)),
             );
         }
         if !self.programme_codes.is_empty() {

@@ -12,6 +12,7 @@ mod migrations;
 mod organisations;
 mod reference_data;
 mod register;
+mod rest;
 mod schema_sdl;
 mod signatories;
 mod statements;

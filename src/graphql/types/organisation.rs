@@ -160,6 +160,7 @@ impl OrganisationFilterInput {
             action_plan_statuses: self.action_plan_statuses.unwrap_or_default(),
             programme_codes: self.programme_codes.unwrap_or_default(),
             signatories_only: false,
+            updated_since: None,
         }
     }
 }

@@ -73,3 +73,124 @@ pub async fn follow_ups_by_ids(
         .all(db)
         .await?)
 }
+
+/// Which action plans a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    pub organisation_codes: Vec<String>,
+    pub county_codes: Vec<String>,
+    /// Plans that changed, or got a follow-up report, at or after this time.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl PlanFilter {
+    fn apply(
+        &self,
+        mut select: sea_orm::Select<action_plan::Entity>,
+    ) -> sea_orm::Select<action_plan::Entity> {
+        use entity::organisation;
+        use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+        if !self.organisation_codes.is_empty() || !self.county_codes.is_empty() {
+            let mut owners = Query::select();
+            owners
+                .column(organisation::Column::Id)
+                .from(organisation::Entity);
+            if !self.organisation_codes.is_empty() {
+                owners.and_where(organisation::Column::Code.is_in(self.organisation_codes.clone()));
+            }
+            if !self.county_codes.is_empty() {
+                owners.and_where(organisation::Column::CountyCode.is_in(self.county_codes.clone()));
+            }
+            select =
+                select.filter(action_plan::Column::OrganisationId.in_subquery(owners.to_owned()));
+        }
+        if let Some(since) = self.updated_since {
+            let followed = Query::select()
+                .expr(Expr::cust("1"))
+                .from(follow_up_report::Entity)
+                .and_where(
+                    Expr::col((
+                        follow_up_report::Entity,
+                        follow_up_report::Column::ActionPlanId,
+                    ))
+                    .equals((action_plan::Entity, action_plan::Column::Id)),
+                )
+                .and_where(
+                    Expr::col((
+                        follow_up_report::Entity,
+                        follow_up_report::Column::UpdatedAt,
+                    ))
+                    .gte(since),
+                )
+                .to_owned();
+            select = select.filter(
+                Condition::any()
+                    .add(action_plan::Column::UpdatedAt.gte(since))
+                    .add(Expr::exists(followed)),
+            );
+        }
+        select
+    }
+}
+
+/// A page of action plans in id order.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &PlanFilter,
+    args: &crate::services::pagination::PageArgs,
+) -> AppResult<crate::services::pagination::Page<(String, action_plan::Model)>> {
+    use crate::services::pagination::{KeyValue, Ordering, PagePlan, SortColumn, encode_cursor};
+    let ordering = Ordering {
+        name: "action_plan:id".into(),
+        columns: vec![SortColumn::asc(sea_orm::sea_query::Expr::col((
+            action_plan::Entity,
+            action_plan::Column::Id,
+        )))],
+    };
+    let plan = PagePlan::new(args, &ordering)?;
+    let rows = plan
+        .apply(filter.apply(action_plan::Entity::find()), &ordering)
+        .all(db)
+        .await?;
+    Ok(plan.finish(
+        rows.into_iter()
+            .map(|r| {
+                (
+                    encode_cursor(&ordering.name, vec![KeyValue::Int(i64::from(r.id))]),
+                    r,
+                )
+            })
+            .collect(),
+    ))
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &PlanFilter) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(filter.apply(action_plan::Entity::find()).count(db).await?)
+}
+
+/// Follow-up reports by their plan, title and date (the import key).
+pub async fn follow_up_on(
+    db: &impl ConnectionTrait,
+    plan_id: i32,
+    reported_on: &str,
+) -> AppResult<Option<follow_up_report::Model>> {
+    Ok(follow_up_report::Entity::find()
+        .filter(follow_up_report::Column::ActionPlanId.eq(plan_id))
+        .filter(follow_up_report::Column::ReportedOn.eq(reported_on))
+        .one(db)
+        .await?)
+}
+
+/// An organisation's plan with the given title (the import key).
+pub async fn by_title(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    title: &str,
+) -> AppResult<Option<action_plan::Model>> {
+    Ok(action_plan::Entity::find()
+        .filter(action_plan::Column::OrganisationId.eq(organisation_id))
+        .filter(action_plan::Column::Title.eq(title.trim()))
+        .one(db)
+        .await?)
+}

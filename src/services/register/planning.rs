@@ -168,8 +168,22 @@ pub async fn create(
     facts: PlanFacts,
     article_numbers: Vec<i32>,
 ) -> AppResult<action_plan::Model> {
+    let txn = writing::begin(db).await?;
+    let result = create_in(&txn, request, organisation_code, facts, article_numbers).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `create`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    organisation_code: &str,
+    facts: PlanFacts,
+    article_numbers: Vec<i32>,
+) -> AppResult<action_plan::Model> {
     policy::authenticated(&request.caller)?;
-    let organisation = organisations::by_code(db, organisation_code)
+    let organisation = organisations::by_code(txn, organisation_code)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -179,10 +193,9 @@ pub async fn create(
             )
         })?;
     let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
-    let txn = writing::begin(db).await?;
     let mut v = Validator::new();
     validate(&facts, &mut v);
-    let articles = validate_articles(&txn, &article_numbers, &mut v).await?;
+    let articles = validate_articles(txn, &article_numbers, &mut v).await?;
     v.finish()?;
     let now = Utc::now();
     let mut active = action_plan::ActiveModel {
@@ -194,10 +207,10 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut active, facts);
-    let created = active.insert(&txn).await?;
-    replace_articles(&txn, created.id, &articles).await?;
+    let created = active.insert(txn).await?;
+    replace_articles(txn, created.id, &articles).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -212,7 +225,6 @@ pub async fn create(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -240,26 +252,40 @@ pub async fn update(
     article_numbers: Option<Vec<i32>>,
 ) -> AppResult<action_plan::Model> {
     let txn = writing::begin(db).await?;
-    let (stored, actor) = for_write(&txn, request, id).await?;
+    let result = update_in(&txn, request, id, version, facts, article_numbers).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `update`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn update_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    facts: PlanFacts,
+    article_numbers: Option<Vec<i32>>,
+) -> AppResult<action_plan::Model> {
+    let (stored, actor) = for_write(txn, request, id).await?;
     check_version("action plan", version, stored.version)?;
     let mut v = Validator::new();
     validate(&facts, &mut v);
     let articles = match &article_numbers {
-        Some(numbers) => Some(validate_articles(&txn, numbers, &mut v).await?),
+        Some(numbers) => Some(validate_articles(txn, numbers, &mut v).await?),
         None => None,
     };
     v.finish()?;
-    let before_articles = articles_of(&txn, id).await?;
+    let before_articles = articles_of(txn, id).await?;
     let mut active: action_plan::ActiveModel = stored.clone().into();
     apply(&mut active, facts);
     active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
-    let updated = save_versioned(&txn, "action plan", columns(), active, id, version).await?;
+    let updated = save_versioned(txn, "action plan", columns(), active, id, version).await?;
     if let Some(articles) = &articles {
-        replace_articles(&txn, id, articles).await?;
+        replace_articles(txn, id, articles).await?;
     }
-    let after_articles = articles_of(&txn, id).await?;
+    let after_articles = articles_of(txn, id).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -277,7 +303,6 @@ pub async fn update(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -290,14 +315,27 @@ pub async fn set_articles(
     article_numbers: Vec<i32>,
 ) -> AppResult<action_plan::Model> {
     let txn = writing::begin(db).await?;
-    let (stored, actor) = for_write(&txn, request, id).await?;
+    let result = set_articles_in(&txn, request, id, version, article_numbers).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `set_articles`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn set_articles_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    article_numbers: Vec<i32>,
+) -> AppResult<action_plan::Model> {
+    let (stored, actor) = for_write(txn, request, id).await?;
     check_version("action plan", version, stored.version)?;
     let mut v = Validator::new();
-    let articles = validate_articles(&txn, &article_numbers, &mut v).await?;
+    let articles = validate_articles(txn, &article_numbers, &mut v).await?;
     v.finish()?;
-    let before_articles = articles_of(&txn, id).await?;
+    let before_articles = articles_of(txn, id).await?;
     let updated = save_versioned(
-        &txn,
+        txn,
         "action plan",
         columns(),
         <action_plan::ActiveModel as Default>::default(),
@@ -305,9 +343,9 @@ pub async fn set_articles(
         version,
     )
     .await?;
-    replace_articles(&txn, id, &articles).await?;
+    replace_articles(txn, id, &articles).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -325,7 +363,6 @@ pub async fn set_articles(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -338,7 +375,20 @@ pub async fn add_follow_up(
     summary: String,
 ) -> AppResult<follow_up_report::Model> {
     let txn = writing::begin(db).await?;
-    let (plan, actor) = for_write(&txn, request, plan_id).await?;
+    let result = add_follow_up_in(&txn, request, plan_id, reported_on, summary).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `add_follow_up`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn add_follow_up_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    plan_id: i32,
+    reported_on: NaiveDate,
+    summary: String,
+) -> AppResult<follow_up_report::Model> {
+    let (plan, actor) = for_write(txn, request, plan_id).await?;
     let mut v = Validator::new();
     v.register_date("reportedOn", reported_on);
     v.text("summary", &summary, 10_000);
@@ -367,10 +417,10 @@ pub async fn add_follow_up(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -382,6 +432,47 @@ pub async fn add_follow_up(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
+}
+
+/// Replaces a follow-up report's summary (imports upsert follow-ups by plan and date).
+pub async fn update_follow_up_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    id: i32,
+    summary: String,
+) -> AppResult<follow_up_report::Model> {
+    policy::authenticated(&request.caller)?;
+    let stored = follow_up_report::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no follow-up report {id}")))?;
+    let (_, actor) = for_write(txn, request, stored.action_plan_id).await?;
+    let mut v = Validator::new();
+    v.text("summary", &summary, 10_000);
+    v.finish()?;
+    let mut active: follow_up_report::ActiveModel = stored.clone().into();
+    active.summary = Set(summary.trim().to_owned());
+    active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
+    let columns = Versioned {
+        id: follow_up_report::Column::Id,
+        version: follow_up_report::Column::Version,
+        updated_at: follow_up_report::Column::UpdatedAt,
+    };
+    let updated =
+        save_versioned(txn, "follow-up report", columns, active, id, stored.version).await?;
+    audit::record(
+        txn,
+        request,
+        actor,
+        Change {
+            action: "follow_up_report.update",
+            record_type: "FollowUpReport",
+            record_id: id.to_string(),
+            before: Some(&stored),
+            after: Some(&updated),
+        },
+    )
+    .await?;
+    Ok(updated)
 }

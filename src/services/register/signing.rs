@@ -102,6 +102,11 @@ fn signing_range(
     Some((range.0, range.1.min(today())))
 }
 
+/// The stored range of a signing as given, when it is consistent (no checks on dates).
+pub fn range_of(facts: &SignatureFacts) -> Option<(Option<NaiveDate>, NaiveDate)> {
+    signing_range(facts, &mut Validator::new())
+}
+
 fn validate(facts: &SignatureFacts, v: &mut Validator) -> Option<(Option<NaiveDate>, NaiveDate)> {
     let range = signing_range(facts, v);
     if let Some(decided) = facts.decided_on {
@@ -198,8 +203,21 @@ pub async fn register(
     organisation_code: &str,
     facts: SignatureFacts,
 ) -> AppResult<signature::Model> {
+    let txn = writing::begin(db).await?;
+    let result = register_in(&txn, request, organisation_code, facts).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `register`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn register_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    organisation_code: &str,
+    facts: SignatureFacts,
+) -> AppResult<signature::Model> {
     policy::authenticated(&request.caller)?;
-    let organisation = organisations::by_code(db, organisation_code)
+    let organisation = organisations::by_code(txn, organisation_code)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -211,10 +229,9 @@ pub async fn register(
     let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
     let mut v = Validator::new();
     let range = validate(&facts, &mut v);
-    let txn = writing::begin(db).await?;
     let current = signature::Entity::find()
         .filter(signature::Column::CurrentFor.eq(organisation.id))
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(current) = &current {
         match &current.withdrawn_on {
@@ -246,10 +263,10 @@ pub async fn register(
         demoted.current_for = Set(None);
         demoted.version = Set(previous.version + 1);
         demoted.updated_at = Set(Utc::now());
-        let demoted = demoted.update(&txn).await?;
-        let motives = motives_of(&txn, demoted.id).await?;
+        let demoted = demoted.update(txn).await?;
+        let motives = motives_of(txn, demoted.id).await?;
         audit::record(
-            &txn,
+            txn,
             request,
             actor,
             Change {
@@ -288,12 +305,12 @@ pub async fn register(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    replace_motives(&txn, created.id, &facts.motives).await?;
-    let motives = motives_of(&txn, created.id).await?;
+    replace_motives(txn, created.id, &facts.motives).await?;
+    let motives = motives_of(txn, created.id).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -305,7 +322,6 @@ pub async fn register(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -333,7 +349,20 @@ pub async fn update(
     facts: SignatureFacts,
 ) -> AppResult<signature::Model> {
     let txn = writing::begin(db).await?;
-    let (stored, actor) = for_write(&txn, request, id).await?;
+    let result = update_in(&txn, request, id, version, facts).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `update`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn update_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    facts: SignatureFacts,
+) -> AppResult<signature::Model> {
+    let (stored, actor) = for_write(txn, request, id).await?;
     check_version("signature", version, stored.version)?;
     let mut v = Validator::new();
     let range = validate(&facts, &mut v);
@@ -351,7 +380,7 @@ pub async fn update(
             "validated range missing"
         )));
     };
-    let before_motives = motives_of(&txn, id).await?;
+    let before_motives = motives_of(txn, id).await?;
     let mut active: signature::ActiveModel = stored.clone().into();
     active.signed_on = Set(first.map(dates::format));
     active.signed_precision = Set(facts.precision.as_str().to_owned());
@@ -372,11 +401,11 @@ pub async fn update(
     });
     active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
     active.note = Set(facts.note.clone());
-    let updated = save_versioned(&txn, "signature", columns(), active, id, version).await?;
-    replace_motives(&txn, id, &facts.motives).await?;
-    let after_motives = motives_of(&txn, id).await?;
+    let updated = save_versioned(txn, "signature", columns(), active, id, version).await?;
+    replace_motives(txn, id, &facts.motives).await?;
+    let after_motives = motives_of(txn, id).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -388,7 +417,6 @@ pub async fn update(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -402,7 +430,21 @@ pub async fn withdraw(
     reason: Option<String>,
 ) -> AppResult<signature::Model> {
     let txn = writing::begin(db).await?;
-    let (stored, actor) = for_write(&txn, request, id).await?;
+    let result = withdraw_in(&txn, request, id, version, withdrawn_on, reason).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `withdraw`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn withdraw_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    withdrawn_on: NaiveDate,
+    reason: Option<String>,
+) -> AppResult<signature::Model> {
+    let (stored, actor) = for_write(txn, request, id).await?;
     check_version("signature", version, stored.version)?;
     let mut v = Validator::new();
     v.check(
@@ -437,13 +479,13 @@ pub async fn withdraw(
         );
     }
     v.finish()?;
-    let motives = motives_of(&txn, id).await?;
+    let motives = motives_of(txn, id).await?;
     let mut active: signature::ActiveModel = stored.clone().into();
     active.withdrawn_on = Set(Some(dates::format(withdrawn_on)));
     active.withdrawal_reason = Set(reason);
-    let updated = save_versioned(&txn, "signature", columns(), active, id, version).await?;
+    let updated = save_versioned(txn, "signature", columns(), active, id, version).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -455,7 +497,6 @@ pub async fn withdraw(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 

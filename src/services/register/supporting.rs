@@ -12,7 +12,8 @@ use crate::services::{geography, organisations, programmes};
 use chrono::Utc;
 use entity::{county_board_support, county_board_support_focus, programme_participation};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 
@@ -26,8 +27,33 @@ pub async fn add_participation(
     to_year: Option<i32>,
     role: ParticipationRole,
 ) -> AppResult<programme_participation::Model> {
+    let txn = writing::begin(db).await?;
+    let result = add_participation_in(
+        &txn,
+        request,
+        organisation_code,
+        programme_code,
+        from_year,
+        to_year,
+        role,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `add_participation`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn add_participation_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    organisation_code: &str,
+    programme_code: &str,
+    from_year: i32,
+    to_year: Option<i32>,
+    role: ParticipationRole,
+) -> AppResult<programme_participation::Model> {
     policy::authenticated(&request.caller)?;
-    let organisation = organisations::by_code(db, organisation_code)
+    let organisation = organisations::by_code(txn, organisation_code)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -37,7 +63,7 @@ pub async fn add_participation(
             )
         })?;
     let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
-    let programme = programmes::programme_by_code(db, programme_code)
+    let programme = programmes::programme_by_code(txn, programme_code)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -71,11 +97,10 @@ pub async fn add_participation(
             );
         }
     }
-    let txn = writing::begin(db).await?;
     let overlapping = programme_participation::Entity::find()
         .filter(programme_participation::Column::OrganisationId.eq(organisation.id))
         .filter(programme_participation::Column::ProgrammeId.eq(programme.id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .any(|p| {
@@ -101,10 +126,10 @@ pub async fn add_participation(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -116,7 +141,6 @@ pub async fn add_participation(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -128,10 +152,23 @@ pub async fn end_participation(
     version: i32,
     to_year: i32,
 ) -> AppResult<programme_participation::Model> {
-    policy::authenticated(&request.caller)?;
     let txn = writing::begin(db).await?;
+    let result = end_participation_in(&txn, request, id, version, to_year).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// As `end_participation`, inside a transaction the caller commits (imports write many rows in one).
+pub async fn end_participation_in(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    id: i32,
+    version: i32,
+    to_year: i32,
+) -> AppResult<programme_participation::Model> {
+    policy::authenticated(&request.caller)?;
     let stored = programme_participation::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no programme participation {id}")))?;
     let actor = policy::may_write_organisation(&request.caller, stored.organisation_id)?;
@@ -158,17 +195,10 @@ pub async fn end_participation(
         version: programme_participation::Column::Version,
         updated_at: programme_participation::Column::UpdatedAt,
     };
-    let updated = save_versioned(
-        &txn,
-        "programme participation",
-        columns,
-        active,
-        id,
-        version,
-    )
-    .await?;
+    let updated =
+        save_versioned(txn, "programme participation", columns, active, id, version).await?;
     audit::record(
-        &txn,
+        txn,
         request,
         actor,
         Change {
@@ -180,7 +210,6 @@ pub async fn end_participation(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 

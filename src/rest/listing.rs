@@ -1,0 +1,272 @@
+//! What every REST list shares: the envelope with a `next` link, paging parameters, the
+//! caller, conditional GET, and CSV files that open in Excel.
+
+use crate::auth::identify::Authenticator;
+use crate::error::{AppError, HttpError};
+use crate::http::request_log::RequestId;
+use crate::services::pagination::{Page, PageArgs};
+use crate::services::writing::RequestContext;
+use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// A page of a list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListEnvelope<T> {
+    /// The items of this page.
+    pub values: Vec<T>,
+    /// How many items match, across all pages.
+    pub count: u64,
+    /// The URL of the next page; null on the last page.
+    pub next: Option<String>,
+}
+
+/// An RFC 9457 problem document, as every REST error is answered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A stable URI naming the kind of problem, e.g. `urn:cemr-api:problem:not-found`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong.
+    pub detail: String,
+    /// The stable code, as in GraphQL's `extensions.code`.
+    pub code: String,
+    /// Field or row errors, when there are any.
+    pub errors: Vec<serde_json::Value>,
+}
+
+/// Paging parameters of every list.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Items per page, 1–100 (default 100).
+    pub limit: Option<i32>,
+    /// The cursor from the previous page's `next` link.
+    pub cursor: Option<String>,
+}
+
+impl Paging {
+    pub fn args(&self) -> PageArgs {
+        PageArgs {
+            first: Some(self.limit.unwrap_or(100)),
+            after: self.cursor.clone(),
+            last: None,
+            before: None,
+        }
+    }
+}
+
+/// The absolute URL of the next page: this request with `cursor` replaced.
+pub fn next_link<T>(req: &HttpRequest, page: &Page<(String, T)>) -> Option<String> {
+    if !page.has_next {
+        return None;
+    }
+    let cursor = page.items.last().map(|(c, _)| c.clone())?;
+    let mut pairs: Vec<(String, String)> = url_pairs(req.query_string())
+        .into_iter()
+        .filter(|(k, _)| k != "cursor")
+        .collect();
+    pairs.push(("cursor".into(), cursor));
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    let info = req.connection_info();
+    Some(format!(
+        "{}://{}{}?{}",
+        info.scheme(),
+        info.host(),
+        req.path(),
+        query.join("&")
+    ))
+}
+
+fn url_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.replace('+', " ").into_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The caller of a REST request; a present but invalid token is refused.
+pub async fn request_context(
+    req: &HttpRequest,
+    authenticator: &web::Data<Authenticator>,
+) -> Result<RequestContext, HttpError> {
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let caller = authenticator.identify(authorization).await?;
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    Ok(RequestContext::new(caller, request_id))
+}
+
+/// A JSON answer with a strong ETag; 304 when the client already has it.
+pub fn json_with_etag<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+) -> Result<HttpResponse, HttpError> {
+    let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+    let digest: String = Sha256::digest(&body)
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let etag = format!("\"{digest}\"");
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                t.trim() == etag || t.trim() == "*" || t.trim().trim_start_matches("W/") == etag
+            })
+        });
+    let mut response = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    Ok(if matches {
+        response.finish()
+    } else {
+        response.content_type("application/json").body(body)
+    })
+}
+
+/// A CSV file that opens correctly in Excel with Swedish characters: UTF-8 with a byte
+/// order mark, semicolon-separated (the list separator of Swedish locales).
+pub fn csv_file(
+    filename: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<HttpResponse, HttpError> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, record: Vec<String>| {
+        w.write_record(record)
+            .map_err(|e| AppError::Internal(e.into()))
+    };
+    write(
+        &mut writer,
+        header.iter().map(|h| (*h).to_owned()).collect(),
+    )?;
+    for row in rows {
+        write(&mut writer, row)?;
+    }
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend(
+        writer
+            .into_inner()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body))
+}
+
+/// Every page of a list, for exports.
+pub async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, AppError>
+where
+    F: FnMut(PageArgs) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<(String, T)>, AppError>>,
+{
+    let mut items = Vec::new();
+    let mut after = None;
+    loop {
+        let page = fetch(PageArgs {
+            first: Some(100),
+            after: after.clone(),
+            last: None,
+            before: None,
+        })
+        .await?;
+        after = page.items.last().map(|(c, _)| c.clone());
+        let more = page.has_next;
+        items.extend(page.items.into_iter().map(|(_, item)| item));
+        if !more {
+            return Ok(items);
+        }
+    }
+}
+
+/// Parses a comma-separated list of stored-form codes.
+pub fn codes<T>(
+    name: &str,
+    value: &Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, AppError> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            parse(&v.to_uppercase())
+                .ok_or_else(|| AppError::bad_input(format!("{v:?} is not a valid {name}")))
+        })
+        .collect()
+}
+
+/// Splits a comma-separated list.
+pub fn list(value: &Option<String>) -> Vec<String> {
+    value
+        .as_deref()
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}

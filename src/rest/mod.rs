@@ -1,0 +1,79 @@
+//! The REST integration API for regional systems, under `/api/v1`: the register as paged
+//! JSON (a `next` link per page, conditional GET) and CSV, bulk imports, and the OpenAPI
+//! document generated from these handlers. Errors are RFC 9457 problem documents.
+
+pub mod action_plans;
+pub mod counties;
+pub mod dto;
+pub mod imports;
+pub mod listing;
+pub mod organisations;
+pub mod programmes;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The OpenAPI document's frame; paths and schemas are collected from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "cemr-api REST integration API",
+        description = "The register of the CEMR European Charter for Equality of Women and Men in Local Life in Sweden, \
+for regional systems: organisations by SCB code, signatories, action plans and programmes as paged JSON and CSV, and \
+bulk imports. Reads are public; imports need `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents.",
+        version = "1"
+    ),
+    tags(
+        (name = "reference", description = "Counties and support programmes"),
+        (name = "register", description = "Organisations, signatories and action plans"),
+        (name = "imports", description = "Bulk upserts, all or nothing"),
+    ),
+    components(schemas(listing::Problem, crate::services::imports::source::RowError)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The routes under `/api/v1`; CSV paths come before the `{code}` paths they resemble.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(counties::counties_csv)
+        .service(counties::list_counties)
+        .service(counties::get_county)
+        .service(organisations::organisations_csv)
+        .service(organisations::list_organisations)
+        .service(organisations::get_organisation)
+        .service(organisations::signatories_csv)
+        .service(organisations::list_signatories)
+        .service(organisations::get_signatory)
+        .service(action_plans::action_plans_csv)
+        .service(action_plans::list_action_plans)
+        .service(action_plans::get_action_plan)
+        .service(programmes::programmes_csv)
+        .service(programmes::list_programmes)
+        .service(programmes::get_programme)
+        .service(imports::import);
+}
+
+/// The OpenAPI document of the routes, built from the handlers themselves.
+pub fn document() -> utoipa::openapi::OpenApi {
+    use utoipa_actix_web::AppExt;
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes))
+        .split_for_parts();
+    api
+}

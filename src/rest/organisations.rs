@@ -1,0 +1,358 @@
+//! `/organisations` and `/signatories`: organisations by SCB code with their register
+//! status, filtered, paged with a `next` link, and as CSV.
+
+use super::dto::{OrganisationDto, SignatureDto};
+use super::listing::{
+    ListEnvelope, Paging, Problem, all_pages, codes, csv_file, json_with_etag, list, next_link,
+};
+use crate::domain::organisation::OrganisationKind;
+use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
+use crate::error::{AppError, AppResult, HttpError};
+use crate::services::organisations::{self, OrganisationFilter, OrganisationOrderField};
+use crate::services::register::{signatures, status};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use entity::organisation;
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Filters of organisation and signatory lists; lists are comma-separated.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationQuery {
+    /// Kinds: MUNICIPALITY, REGION (includes Gotland), MUNICIPAL_FEDERATION, NATIONAL_ASSOCIATION, OTHER.
+    pub kind: Option<String>,
+    /// County codes, e.g. "01,25".
+    pub county: Option<String>,
+    /// Signatory statuses: SIGNED, WITHDRAWN, NEVER_SIGNED.
+    pub status: Option<String>,
+    /// Action plan statuses: NONE_DUE_YET, OVERDUE, ADOPTED, FOLLOWED_UP.
+    pub action_plan_status: Option<String>,
+    /// Support programme codes, e.g. "MODELLKONCEPTET".
+    pub programme: Option<String>,
+    /// Signed in this year or later.
+    pub signed_from: Option<i32>,
+    /// Signed in this year or earlier.
+    pub signed_to: Option<i32>,
+    /// The name contains this text (case-insensitive, Swedish letters included).
+    pub q: Option<String>,
+    /// Only rows changed at or after this time (RFC 3339), for incremental sync.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Order: `name` (Swedish alphabetical, default), `code` or `signed_on`.
+    pub order: Option<String>,
+    /// Items per page, 1–100 (default 100).
+    pub limit: Option<i32>,
+    /// The cursor from the previous page's `next` link.
+    pub cursor: Option<String>,
+}
+
+impl OrganisationQuery {
+    fn filter(&self, signatories_only: bool) -> AppResult<OrganisationFilter> {
+        Ok(OrganisationFilter {
+            kinds: codes("kind", &self.kind, OrganisationKind::from_stored)?,
+            county_codes: list(&self.county),
+            name_contains: self.q.clone(),
+            statuses: codes("status", &self.status, SignatoryStatus::from_stored)?,
+            signed_from_year: self.signed_from,
+            signed_to_year: self.signed_to,
+            action_plan_statuses: codes(
+                "action_plan_status",
+                &self.action_plan_status,
+                ActionPlanStatus::from_stored,
+            )?,
+            programme_codes: list(&self.programme),
+            signatories_only,
+            updated_since: self.updated_since,
+        })
+    }
+
+    fn order(&self) -> AppResult<OrganisationOrderField> {
+        match self.order.as_deref() {
+            None | Some("name") => Ok(OrganisationOrderField::Name),
+            Some("code") => Ok(OrganisationOrderField::Code),
+            Some("signed_on") => Ok(OrganisationOrderField::SignedOn),
+            Some(other) => Err(AppError::bad_input(format!(
+                "order {other:?} is not one of name, code, signed_on"
+            ))),
+        }
+    }
+
+    fn paging(&self) -> Paging {
+        Paging {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+        }
+    }
+}
+
+/// The REST representation of some organisations, in a few queries for the whole page.
+async fn represent(
+    db: &DatabaseConnection,
+    rows: Vec<organisation::Model>,
+) -> AppResult<Vec<OrganisationDto>> {
+    let ids: Vec<i32> = rows.iter().map(|o| o.id).collect();
+    let statuses: HashMap<i32, status::StatusRow> = status::statuses_of(db, ids.clone())
+        .await?
+        .into_iter()
+        .map(|s| (s.organisation_id, s))
+        .collect();
+    let current = signatures::current_of(db, ids).await?;
+    let mut motives: HashMap<i32, Vec<String>> = HashMap::new();
+    for m in signatures::motives_of(db, current.iter().map(|s| s.id).collect()).await? {
+        motives.entry(m.signature_id).or_default().push(m.motive);
+    }
+    let mut by_org: HashMap<i32, entity::signature::Model> = current
+        .into_iter()
+        .map(|s| (s.organisation_id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            let signature = by_org.remove(&o.id).map(|s| {
+                let m = motives.remove(&s.id).unwrap_or_default();
+                SignatureDto::new(s, m)
+            });
+            let status = statuses.get(&o.id);
+            OrganisationDto::new(o, status, signature)
+        })
+        .collect())
+}
+
+async fn page(
+    req: &HttpRequest,
+    db: &DatabaseConnection,
+    query: &OrganisationQuery,
+    signatories_only: bool,
+) -> Result<HttpResponse, HttpError> {
+    let filter = query.filter(signatories_only)?;
+    let page =
+        organisations::list(db, &filter, query.order()?, false, &query.paging().args()).await?;
+    let next = next_link(req, &page);
+    let count = organisations::count(db, &filter).await?;
+    let values = represent(db, page.items.into_iter().map(|(_, o)| o).collect()).await?;
+    json_with_etag(
+        req,
+        &ListEnvelope {
+            values,
+            count,
+            next,
+        },
+    )
+}
+
+/// Organisations (municipalities, regions, other bodies) with their register status.
+#[utoipa::path(
+    tag = "register",
+    params(OrganisationQuery),
+    responses(
+        (status = 200, description = "A page of organisations", body = ListEnvelope<OrganisationDto>),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations")]
+pub async fn list_organisations(
+    req: HttpRequest,
+    query: web::Query<OrganisationQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    page(&req, &db, &query, false).await
+}
+
+/// Signatories: organisations with a signature on record (signed or withdrawn).
+#[utoipa::path(
+    tag = "register",
+    params(OrganisationQuery),
+    responses(
+        (status = 200, description = "A page of signatories", body = ListEnvelope<OrganisationDto>),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/signatories")]
+pub async fn list_signatories(
+    req: HttpRequest,
+    query: web::Query<OrganisationQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    page(&req, &db, &query, true).await
+}
+
+async fn one(
+    req: &HttpRequest,
+    db: &DatabaseConnection,
+    code: &str,
+    signatory: bool,
+) -> Result<HttpResponse, HttpError> {
+    let organisation = organisations::by_code(db, code)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no organisation has the code {code:?}")))?;
+    let dto = represent(db, vec![organisation])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("gone"))?;
+    if signatory && dto.signature.is_none() {
+        return Err(AppError::not_found(format!("{code} has no signature on record")).into());
+    }
+    json_with_etag(req, &dto)
+}
+
+/// An organisation by its code ("0180"; a region by its county's "01" or Kolada's "0001").
+#[utoipa::path(
+    tag = "register",
+    params(("code" = String, Path, description = "The organisation's code")),
+    responses(
+        (status = 200, description = "The organisation", body = OrganisationDto),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{code}")]
+pub async fn get_organisation(
+    req: HttpRequest,
+    code: web::Path<String>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    one(&req, &db, &code, false).await
+}
+
+/// A signatory by its organisation code.
+#[utoipa::path(
+    tag = "register",
+    params(("code" = String, Path, description = "The organisation's code")),
+    responses(
+        (status = 200, description = "The signatory", body = OrganisationDto),
+        (status = 404, description = "No such signatory", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/signatories/{code}")]
+pub async fn get_signatory(
+    req: HttpRequest,
+    code: web::Path<String>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    one(&req, &db, &code, true).await
+}
+
+/// The columns of `signatories.csv`; `imports/signatures` takes the file back.
+pub const SIGNATORY_COLUMNS: [&str; 22] = [
+    "organisation_code",
+    "organisation_name",
+    "county_code",
+    "status",
+    "action_plan_status",
+    "action_plan_due_on",
+    "signed_on",
+    "signed_precision",
+    "not_later_than",
+    "decided_on",
+    "decision_body",
+    "decision_reference",
+    "initiative",
+    "motives",
+    "charter_edition",
+    "new_articles_adopted_on",
+    "withdrawn_on",
+    "withdrawal_reason",
+    "source",
+    "note",
+    "data_origin",
+    "updated_at",
+];
+
+async fn every(
+    db: &DatabaseConnection,
+    filter: &OrganisationFilter,
+    order: OrganisationOrderField,
+) -> AppResult<Vec<OrganisationDto>> {
+    let rows =
+        all_pages(|args| async move { organisations::list(db, filter, order, false, &args).await })
+            .await?;
+    represent(db, rows).await
+}
+
+/// Signatories as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
+#[utoipa::path(
+    tag = "register",
+    params(OrganisationQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
+#[get("/signatories.csv")]
+pub async fn signatories_csv(
+    query: web::Query<OrganisationQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    let rows = every(&db, &query.filter(true)?, query.order()?).await?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let lines = rows
+        .into_iter()
+        .filter_map(|o| {
+            let s = o.signature?;
+            Some(vec![
+                o.code,
+                o.name,
+                opt(o.county_code),
+                o.signatory_status,
+                opt(o.action_plan_status),
+                opt(s.action_plan_due_on),
+                opt(s.signed_on),
+                s.signed_precision,
+                s.not_later_than,
+                opt(s.decided_on),
+                s.decision_body,
+                opt(s.decision_reference),
+                s.initiative,
+                s.motives.join("|"),
+                s.charter_edition,
+                opt(s.new_articles_adopted_on),
+                opt(s.withdrawn_on),
+                opt(s.withdrawal_reason),
+                s.source,
+                opt(s.note),
+                s.data_origin,
+                s.updated_at.to_rfc3339(),
+            ])
+        })
+        .collect();
+    csv_file("signatories.csv", &SIGNATORY_COLUMNS, lines)
+}
+
+/// Organisations as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
+#[utoipa::path(
+    tag = "register",
+    params(OrganisationQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
+#[get("/organisations.csv")]
+pub async fn organisations_csv(
+    query: web::Query<OrganisationQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    let rows = every(&db, &query.filter(false)?, query.order()?).await?;
+    let lines = rows
+        .into_iter()
+        .map(|o| {
+            vec![
+                o.code,
+                o.name,
+                o.kind,
+                o.county_code.unwrap_or_default(),
+                o.has_regional_responsibility.to_string(),
+                o.signatory_status,
+                o.action_plan_status.unwrap_or_default(),
+                o.updated_at.to_rfc3339(),
+            ]
+        })
+        .collect();
+    let header = [
+        "code",
+        "name",
+        "kind",
+        "county_code",
+        "has_regional_responsibility",
+        "signatory_status",
+        "action_plan_status",
+        "updated_at",
+    ];
+    csv_file("organisations.csv", &header, lines)
+}
