@@ -7,7 +7,7 @@ use crate::domain::dates;
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
@@ -29,7 +29,8 @@ pub async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
     Ok(db
         .begin_with_options(TransactionOptions {
             isolation_level: None,
-            access_mode: Some(AccessMode::ReadWrite),
+            // Read-write is the default; SQLite refuses an explicit access mode.
+            access_mode: None,
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         })
         .await?)
