@@ -20,6 +20,8 @@ pub struct Settings {
     pub log: LogSettings,
     #[command(flatten)]
     pub auth: AuthSettings,
+    #[command(flatten)]
+    pub graphql: GraphqlSettings,
     /// The smallest respondent group whose breakdowns study statistics show; cells of
     /// smaller groups are suppressed.
     #[arg(long, env = "STUDY_MIN_GROUP_SIZE", default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..), global = true)]
@@ -65,6 +67,130 @@ pub struct HttpSettings {
     /// Largest import body accepted, in bytes.
     #[arg(long, env = "IMPORT_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024, global = true)]
     pub import_max_body_bytes: usize,
+    /// Origins allowed to call the API from browsers (comma-separated); none by default.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_allowed_origins: Vec<String>,
+    /// Requests a minute per token or client address, per replica (0: no limit).
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a proxy
+    /// that sets them).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub trust_forwarded_for: bool,
+    /// Serve Prometheus metrics at /metrics.
+    #[arg(long, env = "METRICS_ENABLED", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub metrics: bool,
+    /// On SIGTERM: seconds `readyz` reports unready before the server stops accepting.
+    #[arg(long, env = "SHUTDOWN_DRAIN_SECS", default_value_t = 5, global = true)]
+    pub shutdown_drain_secs: u64,
+    /// On SIGTERM: seconds in-flight requests get to finish.
+    #[arg(
+        long,
+        env = "SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_timeout_secs: u64,
+}
+
+/// GraphQL limits and features.
+#[derive(Debug, Clone, Args)]
+pub struct GraphqlSettings {
+    /// Deepest field nesting accepted.
+    #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15, global = true)]
+    pub max_depth: u64,
+    /// Largest complexity accepted (each field 1 plus its children, times `first`).
+    #[arg(
+        long,
+        env = "GRAPHQL_MAX_COMPLEXITY",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub max_complexity: u64,
+    /// Most aliases in one operation (fragments expanded).
+    #[arg(long, env = "GRAPHQL_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: u64,
+    /// Most root fields in one operation.
+    #[arg(
+        long,
+        env = "GRAPHQL_MAX_ROOT_FIELDS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub max_root_fields: u64,
+    /// Most directives on one field or fragment.
+    #[arg(
+        long,
+        env = "GRAPHQL_MAX_DIRECTIVES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub max_directives: usize,
+    /// Most fields after expanding fragments.
+    #[arg(
+        long,
+        env = "GRAPHQL_MAX_SELECTIONS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub max_selections: u64,
+    /// Most operations in one batch (a JSON array body).
+    #[arg(long, env = "GRAPHQL_MAX_BATCH", default_value_t = 10, global = true)]
+    pub max_batch: usize,
+    /// Largest `variables` object, in bytes of JSON.
+    #[arg(long, env = "GRAPHQL_MAX_VARIABLES_BYTES", default_value_t = 64 * 1024, global = true)]
+    pub max_variables_bytes: usize,
+    /// Time one operation may take, in milliseconds.
+    #[arg(
+        long,
+        env = "GRAPHQL_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub timeout_ms: u64,
+    /// Serve schema introspection (`false` for a locked-down deployment).
+    #[arg(long, env = "GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub introspection: bool,
+    /// Serve GraphiQL at /graphiql.
+    #[arg(long, env = "GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub graphiql: bool,
+    /// Allow-list mode: a JSON file mapping SHA-256 hashes to registered operations; only
+    /// those run.
+    #[arg(long, env = "PERSISTED_QUERIES_FILE", global = true)]
+    pub persisted_queries_file: Option<std::path::PathBuf>,
+    /// How many automatic persisted queries each process remembers.
+    #[arg(long, env = "APQ_CACHE_SIZE", default_value_t = 1_000, global = true)]
+    pub apq_cache_size: usize,
+}
+
+impl Default for GraphqlSettings {
+    fn default() -> Self {
+        Self {
+            max_depth: 15,
+            max_complexity: 20_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_directives: 5,
+            max_selections: 5_000,
+            max_batch: 10,
+            max_variables_bytes: 64 * 1024,
+            timeout_ms: 10_000,
+            introspection: true,
+            graphiql: true,
+            persisted_queries_file: None,
+            apq_cache_size: 1_000,
+        }
+    }
 }
 
 /// Whether this is a production installation.
@@ -178,6 +304,12 @@ impl Settings {
                 workers: 2,
                 graphql_max_body_bytes: 1024 * 1024,
                 import_max_body_bytes: 10 * 1024 * 1024,
+                cors_allowed_origins: Vec::new(),
+                rate_limit_per_minute: 0,
+                trust_forwarded_for: false,
+                metrics: true,
+                shutdown_drain_secs: 0,
+                shutdown_timeout_secs: 5,
             },
             log: LogSettings {
                 log_level: "warn".to_owned(),
@@ -185,6 +317,7 @@ impl Settings {
             },
             auth: AuthSettings::with_secret("test-secret-test-secret-test-secret-0123456789"),
             study_min_group_size: 5,
+            graphql: GraphqlSettings::default(),
             demo: false,
         }
     }

@@ -6,11 +6,10 @@ use crate::auth::identify::Authenticator;
 use crate::auth::keys::Keys;
 use crate::config::{DatabaseSettings, Settings};
 use crate::db::{self, Engine};
-use crate::graphql::handler::{self, GraphqlEndpoint};
-use crate::graphql::mutation::access::LoginSettings;
-use crate::graphql::query::StudyPrivacy;
-use crate::graphql::{graphiql, schema};
-use crate::http::{health, not_found, request_log};
+use crate::graphql::handler;
+use crate::graphql::{self, graphiql};
+use crate::http::health::{self, Readiness};
+use crate::http::{metrics, not_found, panics, rate_limit, request_log, security};
 use crate::rest::{self, imports::ImportLimits};
 use crate::seed;
 use actix_web::dev::Server;
@@ -30,6 +29,49 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
+    shutdown: ShutdownHandle,
+}
+
+/// Stops the service gracefully: readiness off first, so the load balancer drains the
+/// replica; then no new connections; in-flight requests finish.
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    readiness: Readiness,
+    server: actix_web::dev::ServerHandle,
+    drain: Duration,
+}
+
+impl ShutdownHandle {
+    /// Begins the shutdown and returns when the server has stopped.
+    pub async fn begin(&self) {
+        tracing::info!(
+            drain_secs = self.drain.as_secs(),
+            "shutting down: readiness off"
+        );
+        self.readiness
+            .0
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(self.drain).await;
+        self.server.stop(true).await;
+    }
+}
+
+async fn termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Connects, migrates and loads the reference data. On PostgreSQL an advisory lock makes
@@ -95,45 +137,62 @@ impl Application {
             .with_context(|| format!("could not listen on {}", settings.http.bind))?;
         let port = listener.local_addr()?.port();
         let keys = Arc::new(Keys::from_settings(&settings.auth)?);
-        let login = LoginSettings {
-            keys: keys.clone(),
-            failure_delay: Duration::from_millis(settings.auth.login_failure_delay_ms),
-        };
-        let endpoint = web::Data::new(GraphqlEndpoint {
-            schema: schema::builder()
-                .data(db.clone())
-                .data(login)
-                .data(StudyPrivacy {
-                    min_group_size: settings.study_min_group_size,
-                })
-                .finish(),
-            db: db.clone(),
-            authenticator: Authenticator::new(keys.clone(), db.clone()),
-            max_body_bytes: settings.http.graphql_max_body_bytes,
-        });
+        let graphiql_enabled = settings.graphql.graphiql;
+        let endpoint = web::Data::new(graphql::endpoint(&settings, db.clone(), keys.clone())?);
         let authenticator = web::Data::new(Authenticator::new(keys, db.clone()));
         let import_limits = web::Data::new(ImportLimits {
             max_body_bytes: settings.http.import_max_body_bytes,
         });
         let db = web::Data::new(db);
         let openapi = rest::document();
+        let readiness = Readiness(Arc::new(std::sync::atomic::AtomicBool::new(true)));
+        let readiness_data = web::Data::new(readiness.clone());
+        let limiter = rate_limit::Limiter::new(
+            settings.http.rate_limit_per_minute,
+            settings.http.trust_forwarded_for,
+        )
+        .map(web::Data::new);
+        let origins = settings.http.cors_allowed_origins.clone();
+        let metrics_enabled = settings.http.metrics;
+        if metrics_enabled {
+            metrics::handle();
+        }
         let mut server = HttpServer::new(move || {
-            let (app, _) = App::new()
+            let mut app = App::new()
+                .wrap(from_fn(panics::catch_panics))
+                .wrap(from_fn(security::headers))
+                .wrap(security::cors(&origins))
                 .wrap(Compress::default())
+                .wrap(from_fn(rate_limit::limit))
+                .wrap(from_fn(metrics::record))
                 .wrap(from_fn(request_log::log_requests))
+                .app_data(readiness_data.clone());
+            if let Some(limiter) = &limiter {
+                app = app.app_data(limiter.clone());
+            }
+            let (app, _) = app
                 .app_data(db.clone())
                 .app_data(endpoint.clone())
                 .configure(not_found::extractor_errors)
                 .route("/healthz", web::get().to(health::healthz))
                 .route("/readyz", web::get().to(health::readyz))
+                .configure(|cfg| {
+                    if metrics_enabled {
+                        cfg.route("/metrics", web::get().to(metrics::render));
+                    }
+                })
                 .service(
                     web::resource("/graphql")
                         .route(web::post().to(handler::post))
                         .route(web::get().to(handler::get))
                         .default_service(web::to(handler::other_method)),
                 )
-                .route("/graphiql", web::get().to(graphiql::page))
-                .route("/graphiql/assets/{file}", web::get().to(graphiql::asset))
+                .configure(|cfg| {
+                    if graphiql_enabled {
+                        cfg.route("/graphiql", web::get().to(graphiql::page))
+                            .route("/graphiql/assets/{file}", web::get().to(graphiql::asset));
+                    }
+                })
                 // Before the REST scope, which answers 404 for any other path under it.
                 .service(
                     SwaggerUi::new("/api/v1/docs/{_:.*}")
@@ -146,14 +205,23 @@ impl Application {
                 .split_for_parts();
             app.default_service(web::to(not_found::fallback))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        .disable_signals()
+        .shutdown_timeout(settings.http.shutdown_timeout_secs);
         if settings.http.workers > 0 {
             server = server.workers(settings.http.workers);
         }
         tracing::info!(address = %settings.http.bind, port, "listening");
+        let server = server.run();
+        let shutdown = ShutdownHandle {
+            readiness,
+            server: server.handle(),
+            drain: Duration::from_secs(settings.http.shutdown_drain_secs),
+        };
         Ok(Self {
             port,
-            server: server.run(),
+            server,
+            shutdown,
         })
     }
 
@@ -162,8 +230,18 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is told to stop.
+    /// A handle that stops the service gracefully.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Serves until SIGTERM or SIGINT (or a `ShutdownHandle`) stops it gracefully.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            termination().await;
+            shutdown.begin().await;
+        });
         self.server.await
     }
 }

@@ -2,14 +2,20 @@
 //! the stock extractor, which reads bodies of any size and type and runs mutations sent
 //! with GET.
 //!
-//! - POST takes `application/json` only (415 otherwise), under a size cap (413).
+//! - POST takes `application/json` only (415 otherwise), under a size cap (413): one
+//!   request object, or a batch (a JSON array) of at most the configured size.
 //! - GET takes queries only: a mutation over GET is refused with 405 and `Allow: POST`.
 //! - The response is `application/graphql-response+json` when the client accepts it, then
-//!   request errors (unparsable or invalid documents) answer 400; under
+//!   request errors (unparsable, invalid or over a limit) answer 400; under
 //!   `application/json` they answer 200 with `errors`. A request error has no `data`.
+//! - A present but invalid token answers 401; it never falls back to anonymous.
+//! - Every operation is checked against the limits before validation, runs under a
+//!   timeout, and internal errors carry the request id and nothing else.
 
 use crate::auth::identify::Authenticator;
+use crate::graphql::limits::{self, QueryLimits};
 use crate::graphql::loaders;
+use crate::graphql::persisted::{PersistedQueries, Resolved};
 use crate::graphql::schema::AppSchema;
 use crate::http::request_log::RequestId;
 use crate::services::writing::RequestContext;
@@ -19,6 +25,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -29,6 +36,11 @@ pub struct GraphqlEndpoint {
     pub db: DatabaseConnection,
     pub authenticator: Authenticator,
     pub max_body_bytes: usize,
+    pub limits: QueryLimits,
+    pub max_batch: usize,
+    pub max_variables_bytes: usize,
+    pub timeout: Duration,
+    pub persisted: PersistedQueries,
 }
 
 /// The response media type chosen from the `Accept` header.
@@ -47,28 +59,60 @@ impl Media {
     }
 }
 
-/// A request the endpoint refuses before execution.
-struct Refusal {
+/// An answer to one GraphQL request: a status, a body and maybe an `Allow` header.
+struct Answer {
     status: StatusCode,
-    code: &'static str,
-    message: String,
+    body: Value,
+    allow: Option<&'static str>,
 }
 
-impl Refusal {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+impl Answer {
+    fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         Self {
             status,
-            code,
-            message: message.into(),
+            body: json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] }),
+            allow: None,
         }
     }
 
     fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+        Self::error(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+
+    /// A GraphQL request error: no `data`, 400 under the GraphQL media type.
+    fn request_error(media: Media, errors: Vec<Value>) -> Self {
+        let status = match media {
+            Media::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+            Media::Json => StatusCode::OK,
+        };
+        Self {
+            status,
+            body: json!({ "errors": errors }),
+            allow: None,
+        }
+    }
+
+    fn coded(media: Media, code: &str, message: impl Into<String>) -> Self {
+        Self::request_error(
+            media,
+            vec![json!({ "message": message.into(), "extensions": { "code": code } })],
+        )
+    }
+
+    fn respond(self, media: Media) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status)
+            .content_type(media.content_type())
+            .json(self.body);
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
     }
 }
 
-/// `POST /graphql`.
+/// `POST /graphql`: one request object, or a batch.
 pub async fn post(
     req: HttpRequest,
     payload: web::Payload,
@@ -76,21 +120,60 @@ pub async fn post(
 ) -> HttpResponse {
     let media = match negotiate(&req) {
         Ok(media) => media,
-        Err(refusal) => return refuse(Media::Json, refusal),
+        Err(answer) => return answer.respond(Media::Json),
     };
-    let outcome = async {
-        require_json_body(&req)?;
-        let body = crate::http::body::read_capped(&req, payload, endpoint.max_body_bytes)
-            .await
-            .map_err(|e| Refusal::new(e.status(), e.code(), e.message()))?;
-        let value: Value = serde_json::from_slice(&body)
-            .map_err(|e| Refusal::bad_request(format!("the body is not valid JSON: {e}")))?;
-        to_graphql_request(value)
+    let content_type = crate::http::body::media_type(&req);
+    if content_type != JSON {
+        return Answer::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "POST bodies must be application/json",
+        )
+        .respond(media);
     }
-    .await;
-    match outcome {
-        Ok(request) => execute(&req, &endpoint, request, media, false).await,
-        Err(refusal) => refuse(media, refusal),
+    let body = match crate::http::body::read_capped(&req, payload, endpoint.max_body_bytes).await {
+        Ok(body) => body,
+        Err(e) => return Answer::error(e.status(), e.code(), e.message()).respond(media),
+    };
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(e) => {
+            return Answer::bad_request(format!("the body is not valid JSON: {e}")).respond(media);
+        }
+    };
+    let context = match identify(&req, &endpoint).await {
+        Ok(context) => context,
+        Err(response) => return response,
+    };
+    match value {
+        Value::Array(items) => {
+            if items.is_empty() || items.len() > endpoint.max_batch {
+                let message = format!(
+                    "a batch holds 1 to {} operations, not {}",
+                    endpoint.max_batch,
+                    items.len()
+                );
+                return Answer::error(StatusCode::BAD_REQUEST, "BATCH_TOO_LARGE", message)
+                    .respond(media);
+            }
+            let mut bodies = Vec::with_capacity(items.len());
+            for item in items {
+                let answer = match to_graphql_request(item) {
+                    Ok(request) => answer(&endpoint, &context, request, media, false).await,
+                    Err(answer) => answer,
+                };
+                bodies.push(answer.body);
+            }
+            HttpResponse::Ok()
+                .content_type(media.content_type())
+                .json(bodies)
+        }
+        value => match to_graphql_request(value) {
+            Ok(request) => answer(&endpoint, &context, request, media, false)
+                .await
+                .respond(media),
+            Err(answer) => answer.respond(media),
+        },
     }
 }
 
@@ -98,85 +181,185 @@ pub async fn post(
 pub async fn get(req: HttpRequest, endpoint: web::Data<GraphqlEndpoint>) -> HttpResponse {
     let media = match negotiate(&req) {
         Ok(media) => media,
-        Err(refusal) => return refuse(Media::Json, refusal),
+        Err(answer) => return answer.respond(Media::Json),
     };
-    match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) if request.query.trim().is_empty() => refuse(
-            media,
-            Refusal::bad_request("the `query` parameter is missing"),
-        ),
-        Ok(request) => execute(&req, &endpoint, request, media, true).await,
-        Err(e) => refuse(
-            media,
-            Refusal::bad_request(format!("invalid query string: {e}")),
-        ),
-    }
+    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) if request.query.trim().is_empty() && persisted_hash(&request).is_none() => {
+            return Answer::bad_request("the `query` parameter is missing").respond(media);
+        }
+        Ok(request) => request,
+        Err(e) => return Answer::bad_request(format!("invalid query string: {e}")).respond(media),
+    };
+    let context = match identify(&req, &endpoint).await {
+        Ok(context) => context,
+        Err(response) => return response,
+    };
+    answer(&endpoint, &context, request, media, true)
+        .await
+        .respond(media)
 }
 
-async fn execute(
+/// The caller of the request; a present but invalid token is answered 401 here.
+async fn identify(
     req: &HttpRequest,
     endpoint: &GraphqlEndpoint,
-    request: async_graphql::Request,
-    media: Media,
-    via_get: bool,
-) -> HttpResponse {
-    let document = match async_graphql::parser::parse_query(&request.query) {
-        Ok(document) => document,
-        Err(e) => {
-            return request_error(
-                media,
-                vec![
-                    json!({ "message": e.to_string(), "extensions": { "code": "GRAPHQL_PARSE_FAILED" } }),
-                ],
-            );
-        }
-    };
-    if via_get && is_mutation(&document.operations, request.operation_name.as_deref()) {
-        let mut response = refuse(
-            media,
-            Refusal::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
-                "mutations must be sent with POST",
-            ),
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
-    // A token that is present but does not verify is refused, never read as anonymous.
+) -> Result<RequestContext, HttpResponse> {
     let authorization = req
         .headers()
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let caller = match endpoint.authenticator.identify(authorization).await {
-        Ok(caller) => caller,
+    match endpoint.authenticator.identify(authorization).await {
+        Ok(caller) => {
+            let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+            Ok(RequestContext::new(caller, request_id))
+        }
         Err(err) => {
-            let mut response = refuse(media, Refusal::new(err.status(), err.code(), err.message()));
+            let mut response = Answer::error(err.status(), err.code(), err.message())
+                .respond(negotiate(req).unwrap_or(Media::Json));
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
-            return response;
+            Err(response)
         }
+    }
+}
+
+/// The `sha256Hash` of an automatic persisted query, if the request names one.
+fn persisted_hash(request: &async_graphql::Request) -> Option<String> {
+    match request.extensions.get("persistedQuery")? {
+        async_graphql::Value::Object(map) => match map.get("sha256Hash")? {
+            async_graphql::Value::String(hash) => Some(hash.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+async fn answer(
+    endpoint: &GraphqlEndpoint,
+    context: &RequestContext,
+    mut request: async_graphql::Request,
+    media: Media,
+    via_get: bool,
+) -> Answer {
+    let variables_size = serde_json::to_vec(&request.variables).map_or(0, |v| v.len());
+    if variables_size > endpoint.max_variables_bytes {
+        return Answer::coded(
+            media,
+            "VARIABLES_TOO_LARGE",
+            format!(
+                "the variables take {variables_size} bytes; at most {}",
+                endpoint.max_variables_bytes
+            ),
+        );
+    }
+    match endpoint
+        .persisted
+        .resolve(&request.query, persisted_hash(&request).as_deref())
+    {
+        Resolved::Query(query) => request.query = query,
+        Resolved::Refused(code, message) => return Answer::coded(media, code, message),
+    }
+    let document = match async_graphql::parser::parse_query(&request.query) {
+        Ok(document) => document,
+        Err(e) => return Answer::coded(media, "GRAPHQL_PARSE_FAILED", e.to_string()),
     };
-    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-    let context = RequestContext::new(caller, request_id);
+    if via_get && is_mutation(&document.operations, request.operation_name.as_deref()) {
+        let mut answer = Answer::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+        );
+        answer.allow = Some("POST");
+        return answer;
+    }
+    if let Err(exceeded) = limits::check(
+        &document,
+        request.operation_name.as_deref(),
+        &request.variables,
+        &endpoint.limits,
+    ) {
+        return Answer::coded(media, exceeded.code, exceeded.message);
+    }
+    let operation = operation_name(&document.operations, request.operation_name.as_deref());
+    tracing::Span::current().record("operation", operation.as_str());
     let request = request
         .data(loaders::for_request(endpoint.db.clone(), context.clone()))
-        .data(context);
-    let response = endpoint.schema.execute(request).await;
+        .data(context.clone());
+    let started = std::time::Instant::now();
+    let Ok(response) =
+        tokio::time::timeout(endpoint.timeout, endpoint.schema.execute(request)).await
+    else {
+        crate::http::metrics::graphql_operation(
+            &operation,
+            started.elapsed().as_secs_f64(),
+            &["TIMEOUT".to_owned()],
+        );
+        return Answer::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TIMEOUT",
+            format!(
+                "the operation took longer than {} ms",
+                endpoint.timeout.as_millis()
+            ),
+        );
+    };
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .map(
+            |e| match e.extensions.as_ref().and_then(|x| x.get("code")) {
+                Some(async_graphql::Value::String(code)) => code.clone(),
+                _ => "GRAPHQL_VALIDATION_FAILED".to_owned(),
+            },
+        )
+        .collect();
+    crate::http::metrics::graphql_operation(&operation, started.elapsed().as_secs_f64(), &codes);
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     if is_request_error {
         let errors = response.errors.iter().map(with_validation_code).collect();
-        return request_error(media, errors);
+        return Answer::request_error(media, errors);
     }
-    HttpResponse::Ok()
-        .content_type(media.content_type())
-        .json(&response)
+    let mut body = serde_json::to_value(&response).unwrap_or(Value::Null);
+    mark_internal_errors(&mut body, context.request_id.as_deref());
+    Answer {
+        status: StatusCode::OK,
+        body,
+        allow: None,
+    }
+}
+
+/// Internal errors show only their code and the request id, to find the cause in the log.
+fn mark_internal_errors(body: &mut Value, request_id: Option<&str>) {
+    let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for error in errors {
+        let internal = error.pointer("/extensions/code").and_then(Value::as_str)
+            == Some("INTERNAL_SERVER_ERROR");
+        if internal
+            && let Some(extensions) = error.get_mut("extensions").and_then(Value::as_object_mut)
+        {
+            extensions.insert("requestId".into(), json!(request_id));
+        }
+    }
+}
+
+/// The name of the operation that runs, for metrics and logs.
+fn operation_name(operations: &DocumentOperations, name: Option<&str>) -> String {
+    if let Some(name) = name {
+        return name.to_owned();
+    }
+    match operations {
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => ops
+            .keys()
+            .next()
+            .map_or_else(|| "anonymous".into(), |n| n.to_string()),
+        _ => "anonymous".into(),
+    }
 }
 
 /// Whether the operation that would run is a mutation (or a subscription, which is not
@@ -199,7 +382,7 @@ fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
     )
 }
 
-fn negotiate(req: &HttpRequest) -> Result<Media, Refusal> {
+fn negotiate(req: &HttpRequest) -> Result<Media, Answer> {
     let Some(accept) = req
         .headers()
         .get(header::ACCEPT)
@@ -227,7 +410,7 @@ fn negotiate(req: &HttpRequest) -> Result<Media, Refusal> {
         }
     }
     best.map(|(_, _, media)| media).ok_or_else(|| {
-        Refusal::new(
+        Answer::error(
             StatusCode::NOT_ACCEPTABLE,
             "NOT_ACCEPTABLE",
             format!("responses are {GRAPHQL_RESPONSE_JSON} or {JSON}"),
@@ -235,40 +418,22 @@ fn negotiate(req: &HttpRequest) -> Result<Media, Refusal> {
     })
 }
 
-fn require_json_body(req: &HttpRequest) -> Result<(), Refusal> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if essence == JSON {
-        Ok(())
-    } else {
-        Err(Refusal::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "POST bodies must be application/json",
-        ))
-    }
-}
-
 /// Checks the shape of a GraphQL-over-HTTP request body and converts it.
-fn to_graphql_request(value: Value) -> Result<async_graphql::Request, Refusal> {
+fn to_graphql_request(value: Value) -> Result<async_graphql::Request, Answer> {
     let Value::Object(map) = &value else {
-        return Err(Refusal::bad_request(
+        return Err(Answer::bad_request(
             "the body must be a JSON object with a `query`",
         ));
     };
+    let persisted = map
+        .get("extensions")
+        .and_then(|e| e.get("persistedQuery"))
+        .is_some();
     match map.get("query") {
         Some(Value::String(q)) if !q.trim().is_empty() => {}
-        Some(Value::String(_)) | None => return Err(Refusal::bad_request("`query` is missing")),
-        Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
+        Some(Value::String(_)) | None | Some(Value::Null) if persisted => {}
+        Some(Value::String(_)) | None => return Err(Answer::bad_request("`query` is missing")),
+        Some(_) => return Err(Answer::bad_request("`query` must be a string")),
     }
     for (key, allowed) in [
         ("operationName", "a string"),
@@ -282,12 +447,18 @@ fn to_graphql_request(value: Value) -> Result<async_graphql::Request, Refusal> {
                 | ("variables" | "extensions", Some(Value::Object(_)))
         );
         if !ok {
-            return Err(Refusal::bad_request(format!(
+            return Err(Answer::bad_request(format!(
                 "`{key}` must be {allowed} or null"
             )));
         }
     }
-    serde_json::from_value(value).map_err(|e| Refusal::bad_request(format!("invalid request: {e}")))
+    let mut value = value;
+    if let Value::Object(map) = &mut value
+        && map.get("query").is_none_or(Value::is_null)
+    {
+        map.insert("query".into(), json!(""));
+    }
+    serde_json::from_value(value).map_err(|e| Answer::bad_request(format!("invalid request: {e}")))
 }
 
 /// A request error as JSON, coded `GRAPHQL_VALIDATION_FAILED` unless it carries a code.
@@ -303,36 +474,13 @@ fn with_validation_code(error: &async_graphql::ServerError) -> Value {
     value
 }
 
-/// A GraphQL request error: no `data`, 400 under the GraphQL media type.
-fn request_error(media: Media, errors: Vec<Value>) -> HttpResponse {
-    let status = match media {
-        Media::GraphqlResponseJson => StatusCode::BAD_REQUEST,
-        Media::Json => StatusCode::OK,
-    };
-    HttpResponse::build(status)
-        .content_type(media.content_type())
-        .json(json!({ "errors": errors }))
-}
-
-/// A request refused at the HTTP level, answered with a GraphQL-shaped error body.
-fn refuse(media: Media, refusal: Refusal) -> HttpResponse {
-    HttpResponse::build(refusal.status)
-        .content_type(media.content_type())
-        .json(json!({ "errors": [{ "message": refusal.message, "extensions": { "code": refusal.code } }] }))
-}
-
 /// Methods other than GET and POST on `/graphql`.
 pub async fn other_method(method: Method) -> HttpResponse {
-    let mut response = refuse(
-        Media::Json,
-        Refusal::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            format!("{method} is not supported; use GET for queries or POST"),
-        ),
+    let mut answer = Answer::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("{method} is not supported; use GET for queries or POST"),
     );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-    response
+    answer.allow = Some("GET, POST");
+    answer.respond(Media::Json)
 }

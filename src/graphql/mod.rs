@@ -5,8 +5,10 @@
 pub mod graphiql;
 pub mod handler;
 pub mod ids;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod persisted;
 pub mod query;
 pub mod schema;
 pub mod types;
@@ -29,4 +31,55 @@ pub(crate) fn request<'a>(
 /// The loaders of the current request.
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a loaders::Loaders> {
     ctx.data::<loaders::Loaders>()
+}
+
+/// The GraphQL endpoint of the running service: the schema with its data, limits,
+/// persisted queries and the authenticator.
+pub fn endpoint(
+    settings: &crate::config::Settings,
+    db: DatabaseConnection,
+    keys: std::sync::Arc<crate::auth::keys::Keys>,
+) -> anyhow::Result<handler::GraphqlEndpoint> {
+    use anyhow::Context as _;
+    use std::time::Duration;
+    let graphql = &settings.graphql;
+    let allow_list = match &graphql.persisted_queries_file {
+        Some(path) => Some(
+            persisted::PersistedQueries::read_allow_list(path)
+                .with_context(|| format!("PERSISTED_QUERIES_FILE {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let login = mutation::access::LoginSettings {
+        keys: keys.clone(),
+        failure_delay: Duration::from_millis(settings.auth.login_failure_delay_ms),
+    };
+    let mut builder = schema::builder()
+        .data(db.clone())
+        .data(login)
+        .data(query::StudyPrivacy {
+            min_group_size: settings.study_min_group_size,
+        });
+    if !graphql.introspection {
+        builder = builder.disable_introspection();
+    }
+    Ok(handler::GraphqlEndpoint {
+        schema: builder.finish(),
+        authenticator: crate::auth::identify::Authenticator::new(keys, db.clone()),
+        db,
+        max_body_bytes: settings.http.graphql_max_body_bytes,
+        limits: limits::QueryLimits {
+            max_depth: graphql.max_depth,
+            max_complexity: graphql.max_complexity,
+            max_aliases: graphql.max_aliases,
+            max_root_fields: graphql.max_root_fields,
+            max_directives_per_field: graphql.max_directives,
+            max_selections: graphql.max_selections,
+            introspection: graphql.introspection,
+        },
+        max_batch: graphql.max_batch,
+        max_variables_bytes: graphql.max_variables_bytes,
+        timeout: Duration::from_millis(graphql.timeout_ms),
+        persisted: persisted::PersistedQueries::new(graphql.apq_cache_size, allow_list),
+    })
 }

@@ -10,9 +10,20 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: the database answers; 503 otherwise, so the load balancer stops
-/// routing to this replica.
-pub async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
+/// Whether this replica takes traffic; turned off when shutdown begins.
+#[derive(Debug, Clone)]
+pub struct Readiness(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+/// `GET /readyz`: the database answers and the replica is not shutting down; 503
+/// otherwise, so the load balancer stops routing to this replica.
+pub async fn readyz(
+    db: web::Data<DatabaseConnection>,
+    readiness: web::Data<Readiness>,
+) -> HttpResponse {
+    if !readiness.0.load(std::sync::atomic::Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "unavailable", "reason": "shutting down" }));
+    }
     match db.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(err) => {

@@ -3,5 +3,9 @@
 
 pub mod body;
 pub mod health;
+pub mod metrics;
 pub mod not_found;
+pub mod panics;
+pub mod rate_limit;
 pub mod request_log;
+pub mod security;

@@ -7,8 +7,8 @@ use crate::domain::dates;
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 /// Who is asking, and the request's id for the audit log.

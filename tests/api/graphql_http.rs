@@ -46,7 +46,7 @@ async fn a_request_without_query_is_a_400() {
     for body in [
         json!({}),
         json!({ "query": 42 }),
-        json!([{ "query": "{ counties { code } }" }]),
+        json!([]),
         json!({ "query": "{ counties { code } }", "variables": [] }),
     ] {
         let (status, _, _) = post_raw(

@@ -147,6 +147,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
+    pub shutdown: cemr_api::startup::ShutdownHandle,
     _database: TestDatabase,
 }
 
@@ -164,11 +165,13 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let shutdown = app.shutdown_handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         database_url,
+        shutdown,
         _database: database,
     }
 }
@@ -188,11 +191,13 @@ pub async fn spawn_counting_app(backend: Backend) -> (TestApp, Arc<AtomicUsize>)
     });
     let app = Application::build_with_database(settings, conn).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let shutdown = app.shutdown_handle();
     tokio::spawn(app.run_until_stopped());
     let app = TestApp {
         address,
         client: reqwest::Client::new(),
         database_url,
+        shutdown,
         _database: database,
     };
     (app, statements)

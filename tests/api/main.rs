@@ -5,7 +5,9 @@
 mod fixtures;
 mod helpers;
 
+mod conformance;
 mod graphql_http;
+mod hardening;
 mod health;
 mod identity;
 mod migrations;
@@ -13,6 +15,7 @@ mod organisations;
 mod reference_data;
 mod register;
 mod rest;
+mod robustness;
 mod schema_sdl;
 mod signatories;
 mod statements;
