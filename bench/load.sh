@@ -23,15 +23,19 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 JWT_SECRET="$secret" python3 bench/load_setup.py "http://127.0.0.1:$port" "$work"
 echo "resident memory before: $(rss) kB"
-(while sleep 30; do echo "resident memory at +$((SECONDS))s: $(rss) kB"; done) &
+started=$SECONDS
+(while sleep 30; do echo "resident memory at +$((SECONDS - started))s of load: $(rss) kB"; done) &
 sampler=$!
 base="http://127.0.0.1:$port"
 oha --no-tui --output-format json -z "${duration}s" -c 8 -m POST -H 'content-type: application/json' \
   -D "$work/read.json" "$base/graphql" > "$work/graphql-read.out" &
+streams=($!)
 oha --no-tui --output-format json -z "${duration}s" -c 4 "$base/api/v1/signatories?limit=50" > "$work/rest-read.out" &
+streams+=($!)
 oha --no-tui --output-format json -z "${duration}s" -c 2 -m POST -H 'content-type: application/json' \
   -H "authorization: Bearer $(cat "$work/token")" -D "$work/write.json" "$base/graphql" > "$work/graphql-write.out" &
-wait %2 %3 %4 2>/dev/null || wait
+streams+=($!)
+wait "${streams[@]}"
 kill "$sampler" 2>/dev/null || true
 echo "resident memory after: $(rss) kB"
 python3 bench/load_report.py "$work"/graphql-read.out "$work"/rest-read.out "$work"/graphql-write.out
