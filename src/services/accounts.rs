@@ -198,20 +198,13 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "account.create",
-            record_type: "Account",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created("account.create", "Account", created.id, &created),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -268,20 +261,13 @@ pub async fn update(
         updated_at: account::Column::UpdatedAt,
     };
     let updated = save_versioned(&txn, "account", columns, active, id, version).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "account.update",
-            record_type: "Account",
-            record_id: id.to_string(),
-            before: Some(&stored),
-            after: Some(&updated),
-        },
+        Change::updated("account.update", "Account", id, &stored, &updated),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 

@@ -96,20 +96,18 @@ pub async fn create_organisation(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "organisation.create",
-            record_type: "Organisation",
-            record_id: created.code.clone(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "organisation.create",
+            "Organisation",
+            &created.code,
+            &created,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -144,20 +142,19 @@ pub async fn update_organisation(
         updated_at: organisation::Column::UpdatedAt,
     };
     let updated = save_versioned(&txn, "organisation", columns, active, stored.id, version).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "organisation.update",
-            record_type: "Organisation",
-            record_id: stored.code.clone(),
-            before: Some(&stored),
-            after: Some(&updated),
-        },
+        Change::updated(
+            "organisation.update",
+            "Organisation",
+            &stored.code,
+            &stored,
+            &updated,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -239,20 +236,18 @@ pub async fn create_programme(
     };
     apply_programme(&mut active, facts);
     let created = active.insert(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "support_programme.create",
-            record_type: "SupportProgramme",
-            record_id: created.code.clone(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "support_programme.create",
+            "SupportProgramme",
+            &created.code,
+            &created,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -291,20 +286,19 @@ pub async fn update_programme(
         version,
     )
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "support_programme.update",
-            record_type: "SupportProgramme",
-            record_id: stored.code.clone(),
-            before: Some(&stored),
-            after: Some(&updated),
-        },
+        Change::updated(
+            "support_programme.update",
+            "SupportProgramme",
+            &stored.code,
+            &stored,
+            &updated,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -372,19 +366,17 @@ pub async fn add_strategy(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "county_board_strategy.add",
-            record_type: "CountyBoardStrategy",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "county_board_strategy.add",
+            "CountyBoardStrategy",
+            created.id,
+            &created,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }

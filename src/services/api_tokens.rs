@@ -91,20 +91,13 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "api_token.create",
-            record_type: "ApiToken",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created("api_token.create", "ApiToken", created.id, &created),
     )
     .await?;
-    txn.commit().await?;
     Ok((token, created))
 }
 
@@ -134,20 +127,13 @@ pub async fn revoke(
     let mut active: api_token::ActiveModel = stored.clone().into();
     active.revoked_at = Set(Some(Utc::now()));
     let updated = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "api_token.revoke",
-            record_type: "ApiToken",
-            record_id: id.to_string(),
-            before: Some(&stored),
-            after: Some(&updated),
-        },
+        Change::updated("api_token.revoke", "ApiToken", id, &stored, &updated),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 

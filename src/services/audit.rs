@@ -28,6 +28,41 @@ pub struct Change<'a, T: Serialize> {
     pub after: Option<&'a T>,
 }
 
+impl<'a, T: Serialize> Change<'a, T> {
+    /// A record that did not exist before.
+    pub fn created(
+        action: &'a str,
+        record_type: &'a str,
+        record_id: impl ToString,
+        after: &'a T,
+    ) -> Self {
+        Self {
+            action,
+            record_type,
+            record_id: record_id.to_string(),
+            before: None,
+            after: Some(after),
+        }
+    }
+
+    /// A record changed from `before` to `after`.
+    pub fn updated(
+        action: &'a str,
+        record_type: &'a str,
+        record_id: impl ToString,
+        before: &'a T,
+        after: &'a T,
+    ) -> Self {
+        Self {
+            action,
+            record_type,
+            record_id: record_id.to_string(),
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+}
+
 fn credential_name(credential: &Credential) -> &'static str {
     match credential {
         Credential::Jwt => "JWT",
@@ -66,6 +101,18 @@ pub async fn record<T: Serialize>(
     }
     .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// Appends the entry and commits: for writes that own their transaction.
+pub async fn commit<T: Serialize>(
+    txn: DatabaseTransaction,
+    request: &RequestContext,
+    actor: &Principal,
+    change: Change<'_, T>,
+) -> AppResult<()> {
+    record(&txn, request, actor, change).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -209,22 +209,12 @@ pub async fn create_in(
     apply(&mut active, facts);
     let created = active.insert(txn).await?;
     replace_articles(txn, created.id, &articles).await?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change {
-            action: "action_plan.create",
-            record_type: "ActionPlan",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&Snapshot {
-                plan: &created,
-                articles: &articles,
-            }),
-        },
-    )
-    .await?;
+    let after = Snapshot {
+        plan: &created,
+        articles: &articles,
+    };
+    let change = Change::created("action_plan.create", "ActionPlan", created.id, &after);
+    audit::record(txn, request, actor, change).await?;
     Ok(created)
 }
 
@@ -284,25 +274,16 @@ pub async fn update_in(
         replace_articles(txn, id, articles).await?;
     }
     let after_articles = articles_of(txn, id).await?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change {
-            action: "action_plan.update",
-            record_type: "ActionPlan",
-            record_id: id.to_string(),
-            before: Some(&Snapshot {
-                plan: &stored,
-                articles: &before_articles,
-            }),
-            after: Some(&Snapshot {
-                plan: &updated,
-                articles: &after_articles,
-            }),
-        },
-    )
-    .await?;
+    let before = Snapshot {
+        plan: &stored,
+        articles: &before_articles,
+    };
+    let after = Snapshot {
+        plan: &updated,
+        articles: &after_articles,
+    };
+    let change = Change::updated("action_plan.update", "ActionPlan", id, &before, &after);
+    audit::record(txn, request, actor, change).await?;
     Ok(updated)
 }
 
@@ -344,25 +325,22 @@ pub async fn set_articles_in(
     )
     .await?;
     replace_articles(txn, id, &articles).await?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change {
-            action: "action_plan.set_articles",
-            record_type: "ActionPlan",
-            record_id: id.to_string(),
-            before: Some(&Snapshot {
-                plan: &stored,
-                articles: &before_articles,
-            }),
-            after: Some(&Snapshot {
-                plan: &updated,
-                articles: &articles,
-            }),
-        },
-    )
-    .await?;
+    let before = Snapshot {
+        plan: &stored,
+        articles: &before_articles,
+    };
+    let after = Snapshot {
+        plan: &updated,
+        articles: &articles,
+    };
+    let change = Change::updated(
+        "action_plan.set_articles",
+        "ActionPlan",
+        id,
+        &before,
+        &after,
+    );
+    audit::record(txn, request, actor, change).await?;
     Ok(updated)
 }
 
@@ -423,13 +401,12 @@ pub async fn add_follow_up_in(
         txn,
         request,
         actor,
-        Change {
-            action: "follow_up_report.add",
-            record_type: "FollowUpReport",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "follow_up_report.add",
+            "FollowUpReport",
+            created.id,
+            &created,
+        ),
     )
     .await?;
     Ok(created)
@@ -465,13 +442,13 @@ pub async fn update_follow_up_in(
         txn,
         request,
         actor,
-        Change {
-            action: "follow_up_report.update",
-            record_type: "FollowUpReport",
-            record_id: id.to_string(),
-            before: Some(&stored),
-            after: Some(&updated),
-        },
+        Change::updated(
+            "follow_up_report.update",
+            "FollowUpReport",
+            id,
+            &stored,
+            &updated,
+        ),
     )
     .await?;
     Ok(updated)

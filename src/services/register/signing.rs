@@ -269,13 +269,13 @@ pub async fn register_in(
             txn,
             request,
             actor,
-            Change {
-                action: "signature.supersede",
-                record_type: "Signature",
-                record_id: previous.id.to_string(),
-                before: Some(&snapshot(&previous, &motives)),
-                after: Some(&snapshot(&demoted, &motives)),
-            },
+            Change::updated(
+                "signature.supersede",
+                "Signature",
+                previous.id,
+                &snapshot(&previous, &motives),
+                &snapshot(&demoted, &motives),
+            ),
         )
         .await?;
     }
@@ -313,13 +313,12 @@ pub async fn register_in(
         txn,
         request,
         actor,
-        Change {
-            action: "signature.register",
-            record_type: "Signature",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&snapshot(&created, &motives)),
-        },
+        Change::created(
+            "signature.register",
+            "Signature",
+            created.id,
+            &snapshot(&created, &motives),
+        ),
     )
     .await?;
     Ok(created)
@@ -408,13 +407,13 @@ pub async fn update_in(
         txn,
         request,
         actor,
-        Change {
-            action: "signature.update",
-            record_type: "Signature",
-            record_id: id.to_string(),
-            before: Some(&snapshot(&stored, &before_motives)),
-            after: Some(&snapshot(&updated, &after_motives)),
-        },
+        Change::updated(
+            "signature.update",
+            "Signature",
+            id,
+            &snapshot(&stored, &before_motives),
+            &snapshot(&updated, &after_motives),
+        ),
     )
     .await?;
     Ok(updated)
@@ -488,13 +487,13 @@ pub async fn withdraw_in(
         txn,
         request,
         actor,
-        Change {
-            action: "signature.withdraw",
-            record_type: "Signature",
-            record_id: id.to_string(),
-            before: Some(&snapshot(&stored, &motives)),
-            after: Some(&snapshot(&updated, &motives)),
-        },
+        Change::updated(
+            "signature.withdraw",
+            "Signature",
+            id,
+            &snapshot(&stored, &motives),
+            &snapshot(&updated, &motives),
+        ),
     )
     .await?;
     Ok(updated)

@@ -132,13 +132,12 @@ pub async fn add_participation_in(
         txn,
         request,
         actor,
-        Change {
-            action: "programme_participation.add",
-            record_type: "ProgrammeParticipation",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "programme_participation.add",
+            "ProgrammeParticipation",
+            created.id,
+            &created,
+        ),
     )
     .await?;
     Ok(created)
@@ -201,13 +200,13 @@ pub async fn end_participation_in(
         txn,
         request,
         actor,
-        Change {
-            action: "programme_participation.end",
-            record_type: "ProgrammeParticipation",
-            record_id: id.to_string(),
-            before: Some(&stored),
-            after: Some(&updated),
-        },
+        Change::updated(
+            "programme_participation.end",
+            "ProgrammeParticipation",
+            id,
+            &stored,
+            &updated,
+        ),
     )
     .await?;
     Ok(updated)
@@ -297,22 +296,16 @@ pub async fn record_county_board_support(
         .insert(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
-        request,
-        actor,
-        Change {
-            action: "county_board_support.record",
-            record_type: "CountyBoardSupport",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&SupportSnapshot {
-                support: &created,
-                focus_areas: areas.iter().map(|a| a.as_str()).collect(),
-            }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let after = SupportSnapshot {
+        support: &created,
+        focus_areas: areas.iter().map(|a| a.as_str()).collect(),
+    };
+    let change = Change::created(
+        "county_board_support.record",
+        "CountyBoardSupport",
+        created.id,
+        &after,
+    );
+    audit::commit(txn, request, actor, change).await?;
     Ok(created)
 }

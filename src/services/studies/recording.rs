@@ -106,20 +106,13 @@ pub async fn create_study(
         .insert(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "study.create",
-            record_type: "Study",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created("study.create", "Study", created.id, &created),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -161,20 +154,18 @@ pub async fn add_group(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "respondent_group.add",
-            record_type: "RespondentGroup",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "respondent_group.add",
+            "RespondentGroup",
+            created.id,
+            &created,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -221,20 +212,18 @@ pub async fn add_participant(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "study_participant.add",
-            record_type: "StudyParticipant",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created(
+            "study_participant.add",
+            "StudyParticipant",
+            created.id,
+            &created,
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -360,23 +349,12 @@ pub async fn record_interview(
         .insert(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
-        request,
-        actor,
-        Change {
-            action: "interview.record",
-            record_type: "Interview",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&InterviewSnapshot {
-                interview: &created,
-                answers: &answers,
-            }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let after = InterviewSnapshot {
+        interview: &created,
+        answers: &answers,
+    };
+    let change = Change::created("interview.record", "Interview", created.id, &after);
+    audit::commit(txn, request, actor, change).await?;
     Ok(created)
 }
 
@@ -436,20 +414,13 @@ pub async fn add_quote(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "quote.add",
-            record_type: "Quote",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created("quote.add", "Quote", created.id, &created),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -502,20 +473,13 @@ pub async fn add_seminar(
         .insert(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "seminar.add",
-            record_type: "Seminar",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created("seminar.add", "Seminar", created.id, &created),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -554,19 +518,12 @@ pub async fn add_finding(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         request,
         actor,
-        Change {
-            action: "study_finding.add",
-            record_type: "StudyFinding",
-            record_id: created.id.to_string(),
-            before: None,
-            after: Some(&created),
-        },
+        Change::created("study_finding.add", "StudyFinding", created.id, &created),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
