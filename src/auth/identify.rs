@@ -48,20 +48,11 @@ impl Authenticator {
         Ok(Caller::Authenticated(principal))
     }
 
-    async fn membership(&self, organisation_id: Option<i32>) -> AppResult<Option<Membership>> {
-        let Some(id) = organisation_id else {
-            return Ok(None);
-        };
-        let org = organisation::Entity::find_by_id(id).one(&self.db).await?;
-        Ok(org.map(|o| Membership {
-            organisation_id: o.id,
-            code: o.code,
-        }))
-    }
-
     async fn api_token(&self, token: &str) -> AppResult<Principal> {
-        let row = api_token::Entity::find()
+        // The token and its organisation in one statement: this runs on every request.
+        let (row, organisation) = api_token::Entity::find()
             .filter(api_token::Column::TokenDigest.eq(api_tokens::digest(token)))
+            .find_also_related(organisation::Entity)
             .one(&self.db)
             .await?
             .ok_or_else(|| rejected("unknown API token"))?;
@@ -92,7 +83,7 @@ impl Authenticator {
         Ok(Principal {
             sub: format!("token:{}", row.id),
             role,
-            organisation: self.membership(row.organisation_id).await?,
+            organisation: organisation.map(membership),
             credential: Credential::ApiToken { id: row.id, scopes },
         })
     }
@@ -105,17 +96,18 @@ impl Authenticator {
             let id: i32 = id
                 .parse()
                 .map_err(|_| rejected("the token's subject is malformed"))?;
-            let account = account::Entity::find_by_id(id)
+            let (account, organisation) = account::Entity::find_by_id(id)
+                .find_also_related(organisation::Entity)
                 .one(&self.db)
                 .await?
-                .filter(|a| !a.disabled)
+                .filter(|(a, _)| !a.disabled)
                 .ok_or_else(|| rejected("the account is disabled or gone"))?;
             let role = Role::from_stored(&account.role)
                 .ok_or_else(|| rejected("the account's role is unknown"))?;
             return Ok(Principal {
                 sub: claims.sub,
                 role,
-                organisation: self.membership(account.organisation_id).await?,
+                organisation: organisation.map(membership),
                 credential: Credential::Jwt,
             });
         }
@@ -126,10 +118,7 @@ impl Authenticator {
                     .ok_or_else(|| {
                         rejected(format!("the token's organisation {code:?} is unknown"))
                     })?;
-                Some(Membership {
-                    organisation_id: org.id,
-                    code: org.code,
-                })
+                Some(membership(org))
             }
             None => None,
         };
@@ -139,5 +128,12 @@ impl Authenticator {
             organisation,
             credential: Credential::Jwt,
         })
+    }
+}
+
+fn membership(organisation: organisation::Model) -> Membership {
+    Membership {
+        organisation_id: organisation.id,
+        code: organisation.code,
     }
 }
