@@ -419,14 +419,34 @@ async fn study_with_tiny_ratings(app: &TestApp) -> Value {
 async fn interview_records_reach_only_researchers_and_administrators(app: TestApp) {
     let id = study_id(&app).await;
     let listed = app
-        .graphql_as(Some(&researcher()), r#"query($id: ID!) { study(id: $id) { interviews(first: 1) { edges { node { id reference rating role } } } } }"#, json!({ "id": id }))
+        .graphql_as(Some(&researcher()), r#"query($id: ID!) { study(id: $id) {
+            participants { id }
+            interviews(first: 100) { edges { node { id reference rating role respondentGroup { code } participant { pseudonym } } } } } }"#, json!({ "id": id }))
         .await
         .1;
-    let interview = listed["data"]["study"]["interviews"]["edges"][0]["node"].clone();
+    let edges = listed["data"]["study"]["interviews"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let interview = edges[0]["node"].clone();
     assert!(
         interview["id"].is_string(),
         "a researcher reads interviews: {listed}"
     );
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["node"]["respondentGroup"]["code"].is_string()),
+        "every interview names its respondent group: {listed}"
+    );
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["node"]["participant"]["pseudonym"].is_string()),
+        "member interviews name their participant: {listed}"
+    );
+    let participant = listed["data"]["study"]["participants"][0]["id"].clone();
+    assert!(participant.is_string(), "{listed}");
     let missing = cemr_api::graphql::ids::encode("Interview", 999_999);
     let paths: Vec<(&str, Value)> = vec![
         (
@@ -448,6 +468,10 @@ async fn interview_records_reach_only_researchers_and_administrators(app: TestAp
         (
             r#"query($id: ID!) { node(id: $id) { id } }"#,
             json!({ "id": missing }),
+        ),
+        (
+            r#"query($id: ID!) { node(id: $id) { id ... on StudyParticipant { pseudonym } } }"#,
+            json!({ "id": participant }),
         ),
         (
             r#"query($ids: [ID!]!) { nodes(ids: $ids) { id } }"#,

@@ -1,6 +1,7 @@
 use crate::error::AppError;
 use crate::graphql::loaders::{
-    ActionPlanId, FollowUpId, ParticipationId, SignatureId, StrategyId, SupportId,
+    ActionPlanId, FollowUpId, ParticipationId, SignatureId, StrategyId, StudyParticipantId,
+    SupportId,
 };
 use crate::graphql::types::action_plan::{ActionPlan, FollowUpReport};
 use crate::graphql::types::charter::{CharterArticle, CharterPrinciple};
@@ -130,7 +131,8 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         // Restricted: the policy is asked before the record is looked up, so nothing
         // reveals whether it exists.
         "StudyParticipant" => match number() {
-            Some(n) => studies::participant(db, request(ctx)?, n)
+            Some(n) => loaders
+                .load_one(StudyParticipantId(n))
                 .await?
                 .map(|m| Node::StudyParticipant(StudyParticipant(m))),
             None => None,

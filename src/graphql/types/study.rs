@@ -5,7 +5,9 @@ use crate::domain::study::{
     ActionPlanSituation, AnswerDimension, Awareness, FindingKind, GovernanceModel, InterviewRole,
     RecordedGender, SupportWanted,
 };
-use crate::graphql::loaders::{AnswersOf, AttendanceOf, SessionSizesOf, load_list};
+use crate::graphql::loaders::{
+    AnswersOf, AttendanceOf, RespondentGroupId, SessionSizesOf, StudyParticipantId, load_list,
+};
 use crate::graphql::types::paging::page_args;
 use crate::graphql::types::scalars::Date;
 use crate::graphql::{db, ids, loaders, request};
@@ -353,7 +355,8 @@ impl Interview {
 
     /// The respondent group.
     async fn respondent_group(&self, ctx: &Context<'_>) -> Result<Option<RespondentGroup>> {
-        Ok(reads::group(db(ctx)?, self.0.respondent_group_id)
+        Ok(loaders(ctx)?
+            .load_one(RespondentGroupId(self.0.respondent_group_id))
             .await?
             .map(RespondentGroup))
     }
@@ -363,7 +366,8 @@ impl Interview {
         let Some(id) = self.0.participant_id else {
             return Ok(None);
         };
-        Ok(reads::participant(db(ctx)?, request(ctx)?, id)
+        Ok(loaders(ctx)?
+            .load_one(StudyParticipantId(id))
             .await?
             .map(StudyParticipant))
     }

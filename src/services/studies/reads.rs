@@ -58,11 +58,14 @@ pub async fn groups(
         .await?)
 }
 
-pub async fn group(
+pub async fn groups_by_ids(
     db: &impl ConnectionTrait,
-    id: i32,
-) -> AppResult<Option<respondent_group::Model>> {
-    Ok(respondent_group::Entity::find_by_id(id).one(db).await?)
+    ids: Vec<i32>,
+) -> AppResult<Vec<respondent_group::Model>> {
+    Ok(respondent_group::Entity::find()
+        .filter(respondent_group::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
 }
 
 /// The participants of a study (researchers and administrators).
@@ -80,13 +83,16 @@ pub async fn participants(
 }
 
 /// One participant (researchers and administrators).
-pub async fn participant(
+pub async fn participants_by_ids(
     db: &impl ConnectionTrait,
     request: &RequestContext,
-    id: i32,
-) -> AppResult<Option<study_participant::Model>> {
+    ids: Vec<i32>,
+) -> AppResult<Vec<study_participant::Model>> {
     policy::may_read_interviews(&request.caller)?;
-    Ok(study_participant::Entity::find_by_id(id).one(db).await?)
+    Ok(study_participant::Entity::find()
+        .filter(study_participant::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
 }
 
 /// A page of a study's interviews in reference order (researchers and administrators).
