@@ -20,6 +20,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Set when the account that created the token was disabled; cleared only by an
+    /// administrator.
+    pub suspended_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,
 }
 

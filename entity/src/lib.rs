@@ -19,6 +19,8 @@ pub mod follow_up_report;
 pub mod idempotency_record;
 pub mod interview;
 pub mod interview_answer;
+pub mod login_device;
+pub mod login_throttle;
 pub mod organisation;
 pub mod programme_participation;
 pub mod quote;

@@ -14,6 +14,8 @@ mod m20261126_000004_create_register;
 mod m20261126_000005_create_access;
 mod m20261126_000006_create_studies;
 mod m20261126_000007_create_idempotency;
+mod m20261130_000013_create_login_throttle;
+mod m20261130_000014_add_token_suspension;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_access::Migration),
             Box::new(m20261126_000006_create_studies::Migration),
             Box::new(m20261126_000007_create_idempotency::Migration),
+            Box::new(m20261130_000013_create_login_throttle::Migration),
+            Box::new(m20261130_000014_add_token_suspension::Migration),
         ]
     }
 }

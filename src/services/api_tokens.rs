@@ -86,6 +86,7 @@ pub async fn create(
         created_at: Set(Utc::now()),
         expires_at: Set(spec.expires_at),
         revoked_at: Set(None),
+        suspended_at: Set(None),
         last_used_at: Set(None),
         ..Default::default()
     }
