@@ -1,8 +1,9 @@
 //! Pure domain rules: no database, no HTTP. Every query, filter and statistic uses these
 //! one implementations.
 
-/// An enumeration stored as text: its GraphQL enum, its stored form, and parsing back.
-/// Stored forms never change once written; new variants need no migration.
+/// An enumeration stored as text: its stored form, and parsing back. Stored forms never
+/// change once written; new variants need no migration. The API shows these through its
+/// own enums (`graphql::enums`), mapped explicitly.
 macro_rules! stored_enum {
     (
         $(#[$meta:meta])*
@@ -11,7 +12,7 @@ macro_rules! stored_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
             $( $(#[$vmeta])* $variant ),+
         }

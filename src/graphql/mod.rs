@@ -2,6 +2,7 @@
 //! anywhere), the HTTP handler, the GraphiQL page, per-request loaders, the query roots
 //! merged from one part per domain, and the API types mapped from entities.
 
+pub mod enums;
 pub mod graphiql;
 pub mod handler;
 pub mod ids;

@@ -13,7 +13,6 @@ use crate::services::pagination::{
 use crate::services::register::status::{
     action_plan_status_expr, join_current_signature, signatory_status_expr, today,
 };
-use async_graphql::Enum;
 use entity::{organisation, programme_participation, signature, support_programme};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
@@ -44,7 +43,7 @@ pub struct OrganisationFilter {
 }
 
 /// The orderings of organisation lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OrganisationOrderField {
     /// Swedish alphabetical order of the name (å, ä, ö after z), ties by code.
     #[default]

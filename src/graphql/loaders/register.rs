@@ -1,7 +1,7 @@
 //! Signatures, action plans and their relations.
 
 use super::{loader, many, one};
-use crate::domain::register::Motive;
+use crate::graphql::enums::Motive;
 use crate::services::register::{action_plans, signatures};
 use crate::services::{charter, programmes};
 use entity::{action_plan, charter_article, follow_up_report, signature, support_programme};

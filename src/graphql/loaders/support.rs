@@ -1,7 +1,7 @@
 //! Programme participation and county board support.
 
 use super::{loader, many, one};
-use crate::domain::support::FocusArea;
+use crate::graphql::enums::FocusArea;
 use crate::services::register::support;
 use entity::{
     county_board_strategy, county_board_support, programme_participation, support_programme,

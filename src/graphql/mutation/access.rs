@@ -1,5 +1,5 @@
-use crate::auth::Role;
 use crate::error::AppError;
+use crate::graphql::enums::Role;
 use crate::graphql::types::access::{Account, ApiToken};
 use crate::graphql::types::payload::{UserError, payload, respond};
 use crate::graphql::{db, ids, request};
@@ -83,7 +83,7 @@ impl AccessMutation {
         organisation_code: Option<String>,
     ) -> Result<AccountPayload> {
         let facts = AccountFacts {
-            role,
+            role: role.into(),
             organisation_code,
         };
         respond(
@@ -105,7 +105,7 @@ impl AccessMutation {
         password: Option<String>,
     ) -> Result<AccountPayload> {
         let facts = AccountFacts {
-            role,
+            role: role.into(),
             organisation_code,
         };
         let result = match ids::row_id(&id, "Account", "id") {
@@ -140,7 +140,7 @@ impl AccessMutation {
         let spec = TokenRequest {
             name,
             organisation_code,
-            role,
+            role: role.map(Into::into),
             can_write,
             expires_at,
         };

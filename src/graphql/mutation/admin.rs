@@ -1,4 +1,4 @@
-use crate::domain::organisation::OrganisationKind;
+use crate::graphql::enums::OrganisationKind;
 use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::payload::{payload, respond};
 use crate::graphql::types::programme::SupportProgramme;
@@ -65,7 +65,7 @@ impl From<SupportProgrammeFactsInput> for ProgrammeFacts {
 fn organisation_facts(input: OrganisationFactsInput) -> OrganisationFacts {
     OrganisationFacts {
         name: input.name,
-        kind: input.kind,
+        kind: input.kind.into(),
         county_code: input.county_code,
     }
 }

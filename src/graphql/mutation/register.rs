@@ -1,4 +1,4 @@
-use crate::domain::register::{CharterEdition, DatePrecision, DecisionBody, Initiative, Motive};
+use crate::graphql::enums::{CharterEdition, DatePrecision, DecisionBody, Initiative, Motive};
 use crate::graphql::types::action_plan::{ActionPlan, FollowUpReport};
 use crate::graphql::types::payload::{payload, respond};
 use crate::graphql::types::scalars::Date;
@@ -59,14 +59,14 @@ impl From<SignatureFactsInput> for SignatureFacts {
     fn from(input: SignatureFactsInput) -> Self {
         Self {
             signed_on: input.signed_on.map(|d| d.0),
-            precision: input.signed_precision,
+            precision: input.signed_precision.into(),
             not_later_than: input.not_later_than.map(|d| d.0),
             decided_on: input.decided_on.map(|d| d.0),
-            decision_body: input.decision_body,
+            decision_body: input.decision_body.into(),
             decision_reference: input.decision_reference,
-            initiative: input.initiative,
-            motives: input.motives,
-            charter_edition: input.charter_edition,
+            initiative: input.initiative.into(),
+            motives: input.motives.into_iter().map(Into::into).collect(),
+            charter_edition: input.charter_edition.into(),
             new_articles_adopted_on: input.new_articles_adopted_on.map(|d| d.0),
             source: input.source,
             note: input.note,
@@ -103,7 +103,7 @@ impl From<ActionPlanFactsInput> for PlanFacts {
         Self {
             title: input.title,
             adopted_on: input.adopted_on.map(|d| d.0),
-            decision_body: input.decision_body,
+            decision_body: input.decision_body.into(),
             period_start_year: input.period_start_year,
             period_end_year: input.period_end_year,
             priorities: input.priorities,

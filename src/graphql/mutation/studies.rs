@@ -1,5 +1,5 @@
-use crate::domain::study::{FindingKind, InterviewRole, RecordedGender};
 use crate::error::AppResult;
+use crate::graphql::enums::{FindingKind, InterviewRole, RecordedGender};
 use crate::graphql::types::payload::{payload, respond};
 use crate::graphql::types::scalars::Date;
 use crate::graphql::types::study::{
@@ -215,8 +215,8 @@ impl StudyMutation {
                     respondent_group_id: input.respondent_group_id,
                     participant_id,
                     session: input.session,
-                    role: input.role,
-                    gender: input.gender,
+                    role: input.role.into(),
+                    gender: input.gender.into(),
                     held_on: input.held_on.0,
                     duration_minutes: input.duration_minutes,
                     digital: input.digital,
@@ -249,7 +249,7 @@ impl StudyMutation {
         let facts = QuoteFacts {
             text,
             attribution,
-            role,
+            role: role.into(),
             organisation_kind,
             section,
             themes,
@@ -310,7 +310,7 @@ impl StudyMutation {
                     db(ctx)?,
                     request(ctx)?,
                     id,
-                    kind,
+                    kind.into(),
                     number,
                     title,
                     text,

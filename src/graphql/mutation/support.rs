@@ -1,4 +1,4 @@
-use crate::domain::support::{FocusArea, ParticipationRole, SupportAssessment};
+use crate::graphql::enums::{FocusArea, ParticipationRole, SupportAssessment};
 use crate::graphql::types::payload::{payload, respond};
 use crate::graphql::types::support::{CountyBoardSupport, ProgrammeParticipation};
 use crate::graphql::{db, ids, request};
@@ -36,7 +36,7 @@ impl SupportMutation {
             &programme_code,
             from_year,
             to_year,
-            role,
+            role.into(),
         )
         .await;
         respond(result, ProgrammeParticipation)
@@ -75,8 +75,8 @@ impl SupportMutation {
             request(ctx)?,
             &organisation_code,
             year,
-            focus_areas,
-            assessment,
+            focus_areas.into_iter().map(Into::into).collect(),
+            assessment.into(),
             notes,
         )
         .await;

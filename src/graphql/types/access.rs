@@ -1,7 +1,8 @@
 //! Accounts, API tokens, the caller, and the audit log: visible to administrators (and a
 //! member for its own tokens).
 
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
+use crate::graphql::enums::Role;
 use crate::graphql::loaders::OrganisationId;
 use crate::graphql::types::organisation::Organisation;
 use crate::graphql::{ids, loaders};
@@ -94,10 +95,10 @@ impl ApiToken {
     }
 
     /// READ, and WRITE when the token may write.
-    async fn scopes(&self) -> Vec<crate::auth::TokenScope> {
-        let mut scopes = vec![crate::auth::TokenScope::Read];
+    async fn scopes(&self) -> Vec<crate::graphql::enums::TokenScope> {
+        let mut scopes = vec![crate::graphql::enums::TokenScope::Read];
         if self.0.can_write {
-            scopes.push(crate::auth::TokenScope::Write);
+            scopes.push(crate::graphql::enums::TokenScope::Write);
         }
         scopes
     }
@@ -141,7 +142,7 @@ impl Me {
 
     /// The caller's role.
     async fn role(&self) -> Role {
-        self.0.role
+        self.0.role.into()
     }
 
     /// The caller's organisation (members).

@@ -1,6 +1,6 @@
 //! Action plans and their follow-up reports.
 
-use crate::domain::register::{DataOrigin, DecisionBody};
+use crate::graphql::enums::{DataOrigin, DecisionBody};
 use crate::graphql::loaders::{ActionPlanId, ArticlesOf, FollowUpsOf, OrganisationId, load_list};
 use crate::graphql::types::charter::CharterArticle;
 use crate::graphql::types::organisation::Organisation;

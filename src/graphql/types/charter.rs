@@ -1,6 +1,6 @@
 //! The charter's principles and articles.
 
-use crate::domain::charter::CharterPart;
+use crate::graphql::enums::CharterPart;
 use crate::graphql::loaders::{PlansAddressing, load_list};
 use crate::graphql::types::action_plan::ActionPlan;
 use crate::graphql::{ids, loaders};
@@ -75,7 +75,7 @@ impl CharterArticle {
 
     /// The English title of that part.
     async fn part_title(&self) -> Option<&'static str> {
-        CharterPart::from_stored(&self.0.part).map(CharterPart::title)
+        crate::domain::charter::CharterPart::from_stored(&self.0.part).map(|p| p.title())
     }
 
     /// The edition of the charter text that introduced the article ("2006"; "2022" for

@@ -1,7 +1,8 @@
 //! Organisations that can sign the charter, and their paginated lists.
 
-use crate::domain::organisation::OrganisationKind;
-use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
+use crate::graphql::enums::OrganisationKind;
+use crate::graphql::enums::OrganisationOrderField;
+use crate::graphql::enums::{ActionPlanStatus, SignatoryStatus};
 use crate::graphql::loaders::{
     ActionPlansOf, CountyCode, CurrentSignatureOf, ParticipationsOf, SignaturesOf, StatusOf,
     SupportTo, load_list,
@@ -12,7 +13,7 @@ use crate::graphql::types::paging::SortDirection;
 use crate::graphql::types::signature::Signature;
 use crate::graphql::types::support::{CountyBoardSupport, ProgrammeParticipation};
 use crate::graphql::{db, ids, loaders};
-use crate::services::organisations::{self, OrganisationFilter, OrganisationOrderField};
+use crate::services::organisations::{self, OrganisationFilter};
 use crate::services::pagination::PageArgs;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -44,7 +45,7 @@ impl Organisation {
 
     /// What kind of organisation this is.
     async fn kind(&self) -> OrganisationKind {
-        OrganisationKind::from_stored_or_other(&self.0.kind)
+        crate::domain::organisation::OrganisationKind::from_stored_or_other(&self.0.kind).into()
     }
 
     /// True for regions and for a municipality that carries a region's responsibilities
@@ -67,7 +68,9 @@ impl Organisation {
     /// SIGNED, WITHDRAWN or NEVER_SIGNED, from its current signature.
     async fn signatory_status(&self, ctx: &Context<'_>) -> Result<SignatoryStatus> {
         let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
-        Ok(row.map_or(SignatoryStatus::NeverSigned, |r| r.signatory_status()))
+        Ok(row.map_or(SignatoryStatus::NeverSigned, |r| {
+            r.signatory_status().into()
+        }))
     }
 
     /// Where the organisation stands with its action plan commitment; null unless it
@@ -77,7 +80,7 @@ impl Organisation {
     /// and NONE_DUE_YET until then.
     async fn action_plan_status(&self, ctx: &Context<'_>) -> Result<Option<ActionPlanStatus>> {
         let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
-        Ok(row.and_then(|r| r.action_plan_status()))
+        Ok(row.and_then(|r| r.action_plan_status()).map(Into::into))
     }
 
     /// The current signature, if the organisation has signed.
@@ -151,18 +154,27 @@ pub struct OrganisationFilterInput {
 impl OrganisationFilterInput {
     pub fn into_filter(self) -> OrganisationFilter {
         OrganisationFilter {
-            kinds: self.kinds.unwrap_or_default(),
+            kinds: domain_values(self.kinds),
             county_codes: self.county_codes.unwrap_or_default(),
             name_contains: self.name_contains,
-            statuses: self.statuses.unwrap_or_default(),
+            statuses: domain_values(self.statuses),
             signed_from_year: self.signed_from_year,
             signed_to_year: self.signed_to_year,
-            action_plan_statuses: self.action_plan_statuses.unwrap_or_default(),
+            action_plan_statuses: domain_values(self.action_plan_statuses),
             programme_codes: self.programme_codes.unwrap_or_default(),
             signatories_only: false,
             updated_since: None,
         }
     }
+}
+
+/// The domain values of an optional list of API values.
+fn domain_values<A: Into<D>, D>(values: Option<Vec<A>>) -> Vec<D> {
+    values
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect()
 }
 
 /// How to order organisations.
@@ -207,7 +219,7 @@ pub async fn organisation_connection(
     let page = organisations::list(
         db,
         &filter,
-        order.field,
+        order.field.into(),
         order.direction.is_descending(),
         &args,
     )

@@ -1,7 +1,7 @@
 //! Signatures of the charter.
 
 use crate::domain::dates;
-use crate::domain::register::{
+use crate::graphql::enums::{
     CharterEdition, DataOrigin, DatePrecision, DecisionBody, Initiative, Motive, SignatoryStatus,
 };
 use crate::graphql::loaders::{MotivesOf, OrganisationId, ProgrammesAtSigning, load_list};

@@ -1,7 +1,7 @@
 //! Register statistics.
 
-use crate::domain::organisation::OrganisationKind;
-use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
+use crate::graphql::enums::OrganisationKind;
+use crate::graphql::enums::{ActionPlanStatus, SignatoryStatus};
 use crate::graphql::loaders;
 use crate::graphql::loaders::CountyCode;
 use crate::graphql::types::county::County;
@@ -123,8 +123,8 @@ impl RegisterStatistics {
                      status,
                      count,
                  }| KindStatusCountItem {
-                    kind: *kind,
-                    status: *status,
+                    kind: (*kind).into(),
+                    status: (*status).into(),
                     count: *count,
                 },
             )
@@ -168,7 +168,7 @@ impl RegisterStatistics {
                 }
             };
             let entry = &mut counties[index];
-            match status {
+            match SignatoryStatus::from(*status) {
                 SignatoryStatus::Signed => entry.signed += count,
                 SignatoryStatus::Withdrawn => entry.withdrawn += count,
                 SignatoryStatus::NeverSigned => entry.never_signed += count,
@@ -180,10 +180,10 @@ impl RegisterStatistics {
 
     /// Counts by action plan status (signatories that have not withdrawn).
     async fn action_plan_statuses(&self) -> Vec<ActionPlanStatusCount> {
-        ActionPlanStatus::ALL
+        crate::domain::register::ActionPlanStatus::ALL
             .iter()
             .map(|status| ActionPlanStatusCount {
-                status: *status,
+                status: (*status).into(),
                 count: self
                     .0
                     .action_plan_statuses

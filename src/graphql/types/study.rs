@@ -1,10 +1,10 @@
 //! Studies and what they publish; participants and interviews are restricted.
 
-use crate::domain::register::{DataOrigin, Initiative, Motive};
-use crate::domain::study::{
+use crate::graphql::enums::{
     ActionPlanSituation, AnswerDimension, Awareness, FindingKind, GovernanceModel, InterviewRole,
     RecordedGender, SupportWanted,
 };
+use crate::graphql::enums::{DataOrigin, Initiative, Motive};
 use crate::graphql::loaders::{
     AnswersOf, AttendanceOf, RespondentGroupId, SessionSizesOf, StudyParticipantId, load_list,
 };

@@ -1,8 +1,8 @@
 //! Study statistics with small-group protection: a suppressed cell is `count: null`
 //! with `suppressed: true`, never 0.
 
-use crate::domain::study::{AnswerDimension, InterviewRole, RecordedGender};
 use crate::graphql::db;
+use crate::graphql::enums::{AnswerDimension, InterviewRole, RecordedGender};
 use crate::graphql::types::programme::SupportProgramme;
 use crate::graphql::types::study::RespondentGroup;
 use crate::services::programmes;
@@ -225,7 +225,7 @@ impl StudyStatistics {
                     .by_role
                     .into_iter()
                     .map(|(role, c)| RoleCount {
-                        role,
+                        role: role.into(),
                         count: c.count,
                         suppressed: c.suppressed,
                     })
@@ -234,8 +234,8 @@ impl StudyStatistics {
                     .by_role_and_gender
                     .into_iter()
                     .map(|(role, gender, c)| RoleGenderCount {
-                        role,
-                        gender,
+                        role: role.into(),
+                        gender: gender.into(),
                         count: c.count,
                         suppressed: c.suppressed,
                     })

@@ -1,7 +1,7 @@
 //! Programme participation and county administrative board support.
 
-use crate::domain::register::DataOrigin;
-use crate::domain::support::{FocusArea, ParticipationRole, SupportAssessment};
+use crate::graphql::enums::DataOrigin;
+use crate::graphql::enums::{FocusArea, ParticipationRole, SupportAssessment};
 use crate::graphql::loaders::{BoardId, FocusOf, OrganisationId, ProgrammeId, load_list};
 use crate::graphql::types::county::CountyBoard;
 use crate::graphql::types::organisation::Organisation;
