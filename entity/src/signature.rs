@@ -34,6 +34,11 @@ pub struct Model {
     pub note: Option<String>,
     /// Where the record comes from: SOURCED (with a citation) or DEMO.
     pub data_origin: String,
+    /// The day on which the organisation was known to have no action plan (ISO date):
+    /// evidence that makes a passed due date `OVERDUE` rather than `NO_PLAN_ON_RECORD`.
+    pub plan_missing_on: Option<String>,
+    /// The citation of that fact.
+    pub plan_missing_source: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -16,6 +16,7 @@ mod m20261126_000006_create_studies;
 mod m20261126_000007_create_idempotency;
 mod m20261130_000013_create_login_throttle;
 mod m20261130_000014_add_token_suspension;
+mod m20261130_000015_add_plan_missing_fact;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_create_idempotency::Migration),
             Box::new(m20261130_000013_create_login_throttle::Migration),
             Box::new(m20261130_000014_add_token_suspension::Migration),
+            Box::new(m20261130_000015_add_plan_missing_fact::Migration),
         ]
     }
 }
