@@ -9,6 +9,9 @@ pub struct Model {
     pub id: i32,
     pub organisation_id: i32,
     pub title: String,
+    /// The title as titles compare (trimmed, white space collapsed, lower case): unique
+    /// per organisation, and the key imports match plans by.
+    pub title_key: String,
     /// None while the plan is only intended.
     pub adopted_on: Option<String>,
     pub decision_body: String,

@@ -14,6 +14,7 @@ mod m20261126_000004_create_register;
 mod m20261126_000005_create_access;
 mod m20261126_000006_create_studies;
 mod m20261126_000007_create_idempotency;
+pub mod m20261130_000008_add_unique_keys;
 mod m20261130_000013_create_login_throttle;
 mod m20261130_000014_add_token_suspension;
 mod m20261130_000015_add_plan_missing_fact;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_create_login_throttle::Migration),
             Box::new(m20261130_000014_add_token_suspension::Migration),
             Box::new(m20261130_000015_add_plan_missing_fact::Migration),
+            Box::new(m20261130_000008_add_unique_keys::Migration),
         ]
     }
 }

@@ -134,7 +134,8 @@ pub async fn import(
         Err(ImportFailure::Rejected(errors)) => Ok(rejected(errors)),
         Err(ImportFailure::Refused(err)) => {
             // A concurrent request with the same key may have won the race: replay it.
-            if let (AppError::Internal(_), Some(idem)) = (&err, &idempotency)
+            if let (AppError::Internal(_) | AppError::Contention(_), Some(idem)) =
+                (&err, &idempotency)
                 && let Some(replay) =
                     idempotency::find(db.get_ref(), &actor, &idem.key, &idem.digest).await?
             {

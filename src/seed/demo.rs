@@ -9,6 +9,7 @@
 //! an organisation that has a documented signature. Loading it again does nothing.
 
 use crate::domain::dates;
+use crate::domain::names::search_key;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::register::{
     CharterEdition, DataOrigin, DatePrecision, DecisionBody, Initiative, Motive,
@@ -371,9 +372,16 @@ impl Writer<'_> {
         }
         let adopted_on = if intended { None } else { adopted };
         let from_year = adopted_on.map_or(today.year() + 1, |d| d.year());
+        let title = format!(
+            "Jämställdhetsplan {} {}–{}",
+            org.name,
+            from_year,
+            from_year + 3
+        );
         let plan = action_plan::ActiveModel {
             organisation_id: Set(org.id),
-            title: Set(format!("Jämställdhetsplan {} {}–{}", org.name, from_year, from_year + 3)),
+            title_key: Set(search_key(&title)),
+            title: Set(title),
             adopted_on: Set(adopted_on.map(dates::format)),
             decision_body: Set(if org.kind == OrganisationKind::Region.as_str() { DecisionBody::Regionfullmaktige } else { DecisionBody::Kommunfullmaktige }.as_str().to_owned()),
             period_start_year: Set(Some(from_year)),

@@ -145,6 +145,8 @@ fn validate_password(password: &str, v: &mut Validator) {
     );
 }
 
+const EMAIL_TAKEN: &str = "an account with this email exists";
+
 /// Creates an account (administrators, or the command line).
 pub async fn create(
     db: &DatabaseConnection,
@@ -171,12 +173,7 @@ pub async fn create(
         .filter(account::Column::Email.eq(email.clone()))
         .one(db)
         .await?;
-    v.check(
-        taken.is_none(),
-        "email",
-        "DUPLICATE",
-        "an account with this email exists",
-    );
+    v.check(taken.is_none(), "email", "DUPLICATE", EMAIL_TAKEN);
     v.finish()?;
     let candidate = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || passwords::hash(&candidate))
@@ -197,7 +194,8 @@ pub async fn create(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(writing::duplicate_on("email", EMAIL_TAKEN))?;
     audit::commit(
         txn,
         request,

@@ -42,6 +42,10 @@ async fn validate_organisation(
     Ok(())
 }
 
+fn code_taken(code: &str) -> String {
+    format!("{code} is taken")
+}
+
 /// Adds an organisation that is not in the reference data (e.g. a municipal federation).
 pub async fn create_organisation(
     db: &DatabaseConnection,
@@ -73,16 +77,11 @@ pub async fn create_organisation(
         .filter(organisation::Column::Code.eq(code.clone()))
         .one(&txn)
         .await?;
-    v.check(
-        taken.is_none(),
-        "code",
-        "DUPLICATE",
-        format!("{code} is taken"),
-    );
+    v.check(taken.is_none(), "code", "DUPLICATE", code_taken(&code));
     v.finish()?;
     let now = Utc::now();
     let created = organisation::ActiveModel {
-        code: Set(code),
+        code: Set(code.clone()),
         search_name: Set(search_key(&facts.name)),
         sort_key: Set(sort_key(&facts.name)),
         name: Set(facts.name.trim().to_owned()),
@@ -95,7 +94,8 @@ pub async fn create_organisation(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(writing::duplicate_on("code", code_taken(&code)))?;
     audit::commit(
         txn,
         request,
@@ -222,20 +222,23 @@ pub async fn create_programme(
         programmes::programme_by_code(db, &code).await?.is_none(),
         "code",
         "DUPLICATE",
-        format!("{code} is taken"),
+        code_taken(&code),
     );
     v.finish()?;
     let txn = writing::begin(db).await?;
     let now = Utc::now();
     let mut active = support_programme::ActiveModel {
-        code: Set(code),
+        code: Set(code.clone()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
     apply_programme(&mut active, facts);
-    let created = active.insert(&txn).await?;
+    let created = active
+        .insert(&txn)
+        .await
+        .map_err(writing::duplicate_on("code", code_taken(&code)))?;
     audit::commit(
         txn,
         request,

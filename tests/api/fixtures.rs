@@ -5,7 +5,8 @@ use cemr_api::domain::dates;
 use chrono::{NaiveDate, Utc};
 use entity::{action_plan, follow_up_report, organisation, signature};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 pub async fn organisation(db: &DatabaseConnection, code: &str) -> organisation::Model {
@@ -72,9 +73,20 @@ pub async fn plan(
 ) -> action_plan::Model {
     let org = organisation(db, code).await;
     let now = Utc::now();
+    // Titles are unique per organisation: "Test plan", then "Test plan 2", …
+    let earlier = action_plan::Entity::find()
+        .filter(action_plan::Column::OrganisationId.eq(org.id))
+        .count(db)
+        .await
+        .expect("count plans");
+    let title = match earlier {
+        0 => "Test plan".to_owned(),
+        n => format!("Test plan {}", n + 1),
+    };
     action_plan::ActiveModel {
         organisation_id: Set(org.id),
-        title: Set("Test plan".into()),
+        title_key: Set(title.to_lowercase()),
+        title: Set(title),
         adopted_on: Set(adopted.map(dates::format)),
         decision_body: Set("KOMMUNFULLMAKTIGE".into()),
         period_start_year: Set(None),
@@ -123,6 +135,19 @@ pub async fn participation(
         .await
         .expect("query")
         .expect("programme");
+    // The first year is part of the unique key: a repeated fixture starts a year later.
+    let taken: Vec<i32> = entity::programme_participation::Entity::find()
+        .filter(entity::programme_participation::Column::OrganisationId.eq(org.id))
+        .filter(entity::programme_participation::Column::ProgrammeId.eq(programme.id))
+        .all(db)
+        .await
+        .expect("query")
+        .into_iter()
+        .map(|p| p.from_year)
+        .collect();
+    let from_year = (from_year..)
+        .find(|year| !taken.contains(year))
+        .unwrap_or(from_year);
     let now = Utc::now();
     entity::programme_participation::ActiveModel {
         organisation_id: Set(org.id),

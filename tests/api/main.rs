@@ -6,6 +6,7 @@ mod fixtures;
 mod helpers;
 
 mod conformance;
+mod faults;
 mod graphql_http;
 mod hardening;
 mod health;

@@ -1,12 +1,11 @@
 //! Action plan rows, keyed by organisation code and title.
 
 use super::Change;
-use super::source::{Columns, Reader, Record};
-use crate::auth::policy;
+use super::reader::{Reader, writable_organisation};
+use super::source::{Columns, Record};
 use crate::domain::dates;
 use crate::domain::register::DecisionBody;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::services::organisations;
+use crate::error::AppResult;
 use crate::services::register::action_plans;
 use crate::services::register::planning::{self, PlanFacts};
 use crate::services::writing::RequestContext;
@@ -33,11 +32,7 @@ pub async fn apply(
     request: &RequestContext,
     record: &Record,
 ) -> AppResult<Change> {
-    let mut errors = Vec::new();
-    let mut r = Reader {
-        record,
-        errors: &mut errors,
-    };
+    let mut r = Reader::new(record);
     let code = r.required("organisation_code");
     let facts = PlanFacts {
         title: r.required("title"),
@@ -54,22 +49,8 @@ pub async fn apply(
     let mut articles: Vec<i32> = r.list("article_numbers", |s| s.parse().ok());
     articles.sort_unstable();
     articles.dedup();
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldError::new(e.column.as_deref().unwrap_or("row"), &e.code, e.reason))
-                .collect(),
-        ));
-    }
-    let organisation = organisations::by_code(txn, &code).await?.ok_or_else(|| {
-        AppError::invalid(
-            "organisationCode",
-            "NOT_FOUND",
-            format!("no organisation has the code {code:?}"),
-        )
-    })?;
-    policy::may_write_organisation(&request.caller, organisation.id)?;
+    r.finish()?;
+    let organisation = writable_organisation(txn, request, &code).await?;
     let Some(stored) = action_plans::by_title(txn, organisation.id, &facts.title).await? else {
         planning::create_in(txn, request, &code, facts, articles).await?;
         return Ok(Change::Created);

@@ -1,11 +1,10 @@
 //! Follow-up report rows, keyed by organisation code, the plan's title and the date.
 
 use super::Change;
-use super::source::{Columns, Reader, Record};
-use crate::auth::policy;
+use super::reader::{Reader, writable_organisation};
+use super::source::{Columns, Record};
 use crate::domain::dates;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::services::organisations;
+use crate::error::{AppError, AppResult};
 use crate::services::register::{action_plans, planning};
 use crate::services::writing::RequestContext;
 use sea_orm::DatabaseTransaction;
@@ -27,23 +26,12 @@ pub async fn apply(
     request: &RequestContext,
     record: &Record,
 ) -> AppResult<Change> {
-    let mut errors = Vec::new();
-    let mut r = Reader {
-        record,
-        errors: &mut errors,
-    };
+    let mut r = Reader::new(record);
     let code = r.required("organisation_code");
     let title = r.required("action_plan_title");
     let reported_on = r.date("reported_on");
     let summary = r.required("summary");
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldError::new(e.column.as_deref().unwrap_or("row"), &e.code, e.reason))
-                .collect(),
-        ));
-    }
+    r.finish()?;
     let Some(reported_on) = reported_on else {
         return Err(AppError::invalid(
             "reportedOn",
@@ -51,14 +39,7 @@ pub async fn apply(
             "reported_on is required",
         ));
     };
-    let organisation = organisations::by_code(txn, &code).await?.ok_or_else(|| {
-        AppError::invalid(
-            "organisationCode",
-            "NOT_FOUND",
-            format!("no organisation has the code {code:?}"),
-        )
-    })?;
-    policy::may_write_organisation(&request.caller, organisation.id)?;
+    let organisation = writable_organisation(txn, request, &code).await?;
     let plan = action_plans::by_title(txn, organisation.id, &title)
         .await?
         .ok_or_else(|| {

@@ -7,17 +7,27 @@
 //! if any row is rejected nothing is written and every rejected row is reported (line,
 //! column, reason). A dry run validates and rolls back. Each written row is audited like
 //! any other write.
+//!
+//! Before reading anything, the transaction locks every organisation the rows name (in
+//! id order, so overlapping imports wait for each other instead of deadlocking): two
+//! concurrent imports of the same keys run one after the other, the second finding the
+//! first one's rows, and end with one row per key.
 
 mod action_plans;
 mod follow_ups;
 mod participations;
+mod reader;
 mod signatures;
 pub mod source;
 
 use crate::error::{AppError, AppResult};
 use crate::services::idempotency;
 use crate::services::writing::{self, RequestContext};
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use entity::organisation;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
+};
 use source::{Columns, Record, RowError};
 
 /// What an import writes.
@@ -107,6 +117,8 @@ fn row_errors(line: usize, err: AppError) -> Result<Vec<RowError>, AppError> {
                 )
             })
             .collect()),
+        // A stale version is the row's problem; a database `Contention` is not: it spent
+        // the transaction, so it stays fatal.
         AppError::NotFound(message) | AppError::Conflict(message) | AppError::BadInput(message) => {
             Ok(vec![RowError::new(line, None, "INVALID", message)])
         }
@@ -128,6 +140,33 @@ async fn apply(
     }
 }
 
+/// Locks the organisations the rows name (see the module documentation).
+async fn lock_named_organisations(txn: &DatabaseTransaction, records: &[Record]) -> AppResult<()> {
+    let codes: std::collections::BTreeSet<String> = records
+        .iter()
+        .filter_map(|r| r.get("organisation_code"))
+        .map(crate::domain::codes::normalise_organisation_code)
+        .collect();
+    let codes: Vec<String> = codes.into_iter().collect();
+    let mut ids: Vec<i32> = Vec::new();
+    // In slices: the engines bound the number of bound values per statement.
+    for slice in codes.chunks(500) {
+        let found: Vec<i32> = organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Id)
+            .filter(
+                Condition::any()
+                    .add(organisation::Column::Code.is_in(slice.to_vec()))
+                    .add(organisation::Column::RegionalCountyCode.is_in(slice.to_vec())),
+            )
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(found);
+    }
+    writing::lock_organisations(txn, ids).await
+}
+
 /// Runs an import of already parsed records.
 pub async fn run(
     db: &DatabaseConnection,
@@ -143,6 +182,7 @@ pub async fn run(
         return Err(ImportFailure::Rejected(duplicates));
     }
     let txn = writing::begin(db).await?;
+    lock_named_organisations(&txn, &records).await?;
     let mut report = ImportReport {
         dry_run,
         rows: records.len(),

@@ -2,13 +2,13 @@
 //! year.
 
 use super::Change;
-use super::source::{Columns, Reader, Record};
-use crate::auth::policy;
+use super::reader::{Reader, writable_organisation};
+use super::source::{Columns, Record};
 use crate::domain::support::ParticipationRole;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
+use crate::services::programmes;
 use crate::services::register::{support, supporting};
 use crate::services::writing::RequestContext;
-use crate::services::{organisations, programmes};
 use sea_orm::DatabaseTransaction;
 
 pub static COLUMNS: Columns = Columns {
@@ -23,11 +23,7 @@ pub async fn apply(
     request: &RequestContext,
     record: &Record,
 ) -> AppResult<Change> {
-    let mut errors = Vec::new();
-    let mut r = Reader {
-        record,
-        errors: &mut errors,
-    };
+    let mut r = Reader::new(record);
     let code = r.required("organisation_code");
     let programme_code = r.required("programme_code");
     let from_year = r.int("from_year");
@@ -35,14 +31,7 @@ pub async fn apply(
     let role = r
         .code("role", ParticipationRole::from_stored)
         .unwrap_or(ParticipationRole::Participant);
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldError::new(e.column.as_deref().unwrap_or("row"), &e.code, e.reason))
-                .collect(),
-        ));
-    }
+    r.finish()?;
     let Some(from_year) = from_year else {
         return Err(AppError::invalid(
             "fromYear",
@@ -50,14 +39,7 @@ pub async fn apply(
             "from_year is required",
         ));
     };
-    let organisation = organisations::by_code(txn, &code).await?.ok_or_else(|| {
-        AppError::invalid(
-            "organisationCode",
-            "NOT_FOUND",
-            format!("no organisation has the code {code:?}"),
-        )
-    })?;
-    policy::may_write_organisation(&request.caller, organisation.id)?;
+    let organisation = writable_organisation(txn, request, &code).await?;
     let programme = programmes::programme_by_code(txn, &programme_code)
         .await?
         .ok_or_else(|| {

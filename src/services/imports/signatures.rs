@@ -2,12 +2,11 @@
 //! registered, updated or withdrawn to match the row.
 
 use super::Change;
-use super::source::{Columns, Reader, Record, RowError};
-use crate::auth::policy;
+use super::reader::{Reader, writable_organisation};
+use super::source::{Columns, Record};
 use crate::domain::dates;
 use crate::domain::register::{CharterEdition, DatePrecision, DecisionBody, Initiative, Motive};
-use crate::error::{AppError, AppResult, FieldError};
-use crate::services::organisations;
+use crate::error::{AppError, AppResult};
 use crate::services::register::signatures;
 use crate::services::register::signing::{self, SignatureFacts};
 use crate::services::writing::RequestContext;
@@ -42,25 +41,12 @@ pub static COLUMNS: Columns = Columns {
     ],
 };
 
-fn invalid(errors: Vec<RowError>) -> AppError {
-    AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|e| FieldError::new(e.column.as_deref().unwrap_or("row"), &e.code, e.reason))
-            .collect(),
-    )
-}
-
 pub async fn apply(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     record: &Record,
 ) -> AppResult<Change> {
-    let mut errors = Vec::new();
-    let mut r = Reader {
-        record,
-        errors: &mut errors,
-    };
+    let mut r = Reader::new(record);
     let code = r.required("organisation_code");
     let facts = SignatureFacts {
         signed_on: r.date("signed_on"),
@@ -86,17 +72,8 @@ pub async fn apply(
     };
     let withdrawn_on = r.date("withdrawn_on");
     let reason = r.text("withdrawal_reason");
-    if !errors.is_empty() {
-        return Err(invalid(errors));
-    }
-    let organisation = organisations::by_code(txn, &code).await?.ok_or_else(|| {
-        AppError::invalid(
-            "organisationCode",
-            "NOT_FOUND",
-            format!("no organisation has the code {code:?}"),
-        )
-    })?;
-    policy::may_write_organisation(&request.caller, organisation.id)?;
+    r.finish()?;
+    let organisation = writable_organisation(txn, request, &code).await?;
     let current = signatures::current_of(txn, vec![organisation.id])
         .await?
         .into_iter()

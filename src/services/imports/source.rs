@@ -263,98 +263,6 @@ pub fn json(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>>
     }
 }
 
-/// Reads typed values of a record, collecting an error per bad value.
-pub struct Reader<'a> {
-    pub record: &'a Record,
-    pub errors: &'a mut Vec<RowError>,
-}
-
-impl Reader<'_> {
-    fn fail(&mut self, column: &str, code: &str, reason: String) {
-        self.errors
-            .push(RowError::new(self.record.line, Some(column), code, reason));
-    }
-
-    pub fn text(&mut self, column: &str) -> Option<String> {
-        self.record.get(column).map(str::to_owned)
-    }
-
-    pub fn required(&mut self, column: &str) -> String {
-        match self.record.get(column) {
-            Some(v) => v.to_owned(),
-            None => {
-                self.fail(column, "REQUIRED", format!("{column} is required"));
-                String::new()
-            }
-        }
-    }
-
-    pub fn date(&mut self, column: &str) -> Option<chrono::NaiveDate> {
-        let value = self.record.get(column)?;
-        match crate::domain::dates::parse(value) {
-            Some(date) => Some(date),
-            None => {
-                self.fail(
-                    column,
-                    "INVALID",
-                    format!("{value:?} is not a date of the form YYYY-MM-DD"),
-                );
-                None
-            }
-        }
-    }
-
-    pub fn int(&mut self, column: &str) -> Option<i32> {
-        let value = self.record.get(column)?;
-        match value.parse() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.fail(
-                    column,
-                    "INVALID",
-                    format!("{value:?} is not a whole number"),
-                );
-                None
-            }
-        }
-    }
-
-    /// A stored-form enumeration value (case-insensitive).
-    pub fn code<T>(&mut self, column: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
-        let value = self.record.get(column)?;
-        match parse(&value.to_uppercase()) {
-            Some(v) => Some(v),
-            None => {
-                self.fail(
-                    column,
-                    "INVALID",
-                    format!("{value:?} is not a valid {column}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// A "|"-separated list of values.
-    pub fn list<T>(&mut self, column: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-        let Some(value) = self.record.get(column) else {
-            return Vec::new();
-        };
-        let mut items = Vec::new();
-        for part in value.split('|').map(str::trim).filter(|p| !p.is_empty()) {
-            match parse(&part.to_uppercase()) {
-                Some(v) => items.push(v),
-                None => self.fail(
-                    column,
-                    "INVALID",
-                    format!("{part:?} is not a valid value of {column}"),
-                ),
-            }
-        }
-        items
-    }
-}
-
 /// A GraphQL-style field path ("signedOn") as a column name ("signed_on").
 pub fn column_of(field: &[String]) -> Option<String> {
     let last = field.last()?;
@@ -370,6 +278,18 @@ pub fn column_of(field: &[String]) -> Option<String> {
     Some(column)
 }
 
+/// A key column's value as the database compares it: codes as stored, dates as
+/// `YYYY-MM-DD`, text (plan titles) ignoring case and spacing.
+fn key_form(column: &str, value: &str) -> String {
+    if column == "organisation_code" {
+        crate::domain::codes::normalise_organisation_code(value)
+    } else if let Some(date) = crate::domain::dates::parse(value) {
+        crate::domain::dates::format(date)
+    } else {
+        crate::domain::names::search_key(value)
+    }
+}
+
 /// Rows whose key repeats an earlier row's key.
 pub fn duplicates(records: &[Record], columns: &Columns) -> Vec<RowError> {
     let mut seen: std::collections::HashMap<Vec<String>, usize> = std::collections::HashMap::new();
@@ -380,11 +300,7 @@ pub fn duplicates(records: &[Record], columns: &Columns) -> Vec<RowError> {
             .iter()
             .map(|c| {
                 let value = record.get(c).unwrap_or_default().trim();
-                if *c == "organisation_code" {
-                    crate::domain::codes::normalise_organisation_code(value)
-                } else {
-                    value.to_lowercase()
-                }
+                key_form(c, value)
             })
             .collect();
         if let Some(first) = seen.insert(key, record.line) {

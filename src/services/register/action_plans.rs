@@ -1,5 +1,6 @@
 //! Action plans, the charter articles they address, and their follow-up reports.
 
+use crate::domain::names::search_key;
 use crate::error::AppResult;
 use entity::{action_plan, action_plan_article, follow_up_report};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -182,7 +183,8 @@ pub async fn follow_up_on(
         .await?)
 }
 
-/// An organisation's plan with the given title (the import key).
+/// An organisation's plan with the given title, as titles compare (ignoring case and
+/// spacing): the import key.
 pub async fn by_title(
     db: &impl ConnectionTrait,
     organisation_id: i32,
@@ -190,7 +192,7 @@ pub async fn by_title(
 ) -> AppResult<Option<action_plan::Model>> {
     Ok(action_plan::Entity::find()
         .filter(action_plan::Column::OrganisationId.eq(organisation_id))
-        .filter(action_plan::Column::Title.eq(title.trim()))
+        .filter(action_plan::Column::TitleKey.eq(search_key(title)))
         .one(db)
         .await?)
 }

@@ -2,10 +2,12 @@
 
 use crate::auth::{Principal, policy};
 use crate::domain::dates;
+use crate::domain::names::search_key;
 use crate::domain::register::{DataOrigin, DecisionBody};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::organisations;
+use crate::services::register::action_plans;
 use crate::services::writing::{
     self, RequestContext, Validator, Versioned, check_version, save_versioned,
 };
@@ -142,6 +144,7 @@ async fn replace_articles(
 }
 
 fn apply(active: &mut action_plan::ActiveModel, facts: PlanFacts) {
+    active.title_key = Set(search_key(&facts.title));
     active.title = Set(facts.title.trim().to_owned());
     active.adopted_on = Set(facts.adopted_on.map(dates::format));
     active.decision_body = Set(facts.decision_body.as_str().to_owned());
@@ -160,6 +163,32 @@ fn columns() -> Versioned<action_plan::Entity> {
     }
 }
 
+fn title_taken(title: &str) -> String {
+    format!(
+        "the organisation already has an action plan titled {title:?} (titles compare ignoring case and spacing)"
+    )
+}
+
+/// Refuses a title another plan of the organisation has, as titles compare (the
+/// organisation's lock is held, so the answer stays true until commit).
+async fn check_title_free(
+    txn: &DatabaseTransaction,
+    organisation_id: i32,
+    plan_id: Option<i32>,
+    title: &str,
+    v: &mut Validator,
+) -> AppResult<()> {
+    if let Some(other) = action_plans::by_title(txn, organisation_id, title).await? {
+        v.check(
+            Some(other.id) == plan_id,
+            "title",
+            "DUPLICATE",
+            title_taken(title.trim()),
+        );
+    }
+    Ok(())
+}
+
 /// Creates an action plan of an organisation.
 pub async fn create(
     db: &DatabaseConnection,
@@ -168,10 +197,10 @@ pub async fn create(
     facts: PlanFacts,
     article_numbers: Vec<i32>,
 ) -> AppResult<action_plan::Model> {
-    let txn = writing::begin(db).await?;
-    let result = create_in(&txn, request, organisation_code, facts, article_numbers).await?;
-    txn.commit().await?;
-    Ok(result)
+    writing::transaction(db, async |txn| {
+        create_in(txn, request, organisation_code, facts, article_numbers).await
+    })
+    .await
 }
 
 /// As `create`, inside a transaction the caller commits (imports write many rows in one).
@@ -193,8 +222,10 @@ pub async fn create_in(
             )
         })?;
     let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
+    writing::lock_organisation(txn, organisation.id).await?;
     let mut v = Validator::new();
     validate(&facts, &mut v);
+    check_title_free(txn, organisation.id, None, &facts.title, &mut v).await?;
     let articles = validate_articles(txn, &article_numbers, &mut v).await?;
     v.finish()?;
     let now = Utc::now();
@@ -206,8 +237,12 @@ pub async fn create_in(
         updated_at: Set(now),
         ..Default::default()
     };
+    let title = facts.title.trim().to_owned();
     apply(&mut active, facts);
-    let created = active.insert(txn).await?;
+    let created = active
+        .insert(txn)
+        .await
+        .map_err(writing::duplicate_on("title", title_taken(&title)))?;
     replace_articles(txn, created.id, &articles).await?;
     let after = Snapshot {
         plan: &created,
@@ -241,10 +276,10 @@ pub async fn update(
     facts: PlanFacts,
     article_numbers: Option<Vec<i32>>,
 ) -> AppResult<action_plan::Model> {
-    let txn = writing::begin(db).await?;
-    let result = update_in(&txn, request, id, version, facts, article_numbers).await?;
-    txn.commit().await?;
-    Ok(result)
+    writing::transaction(db, async |txn| {
+        update_in(txn, request, id, version, facts, article_numbers).await
+    })
+    .await
 }
 
 /// As `update`, inside a transaction the caller commits (imports write many rows in one).
@@ -258,8 +293,10 @@ pub async fn update_in(
 ) -> AppResult<action_plan::Model> {
     let (stored, actor) = for_write(txn, request, id).await?;
     check_version("action plan", version, stored.version)?;
+    writing::lock_organisation(txn, stored.organisation_id).await?;
     let mut v = Validator::new();
     validate(&facts, &mut v);
+    check_title_free(txn, stored.organisation_id, Some(id), &facts.title, &mut v).await?;
     let articles = match &article_numbers {
         Some(numbers) => Some(validate_articles(txn, numbers, &mut v).await?),
         None => None,
@@ -269,6 +306,8 @@ pub async fn update_in(
     let mut active: action_plan::ActiveModel = stored.clone().into();
     apply(&mut active, facts);
     active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
+    // The organisation is locked and the title checked free: a collision here could only
+    // come from a writer that skipped the lock, and answers CONFLICT.
     let updated = save_versioned(txn, "action plan", columns(), active, id, version).await?;
     if let Some(articles) = &articles {
         replace_articles(txn, id, articles).await?;
@@ -295,10 +334,10 @@ pub async fn set_articles(
     version: i32,
     article_numbers: Vec<i32>,
 ) -> AppResult<action_plan::Model> {
-    let txn = writing::begin(db).await?;
-    let result = set_articles_in(&txn, request, id, version, article_numbers).await?;
-    txn.commit().await?;
-    Ok(result)
+    writing::transaction(db, async |txn| {
+        set_articles_in(txn, request, id, version, article_numbers).await
+    })
+    .await
 }
 
 /// As `set_articles`, inside a transaction the caller commits (imports write many rows in one).
@@ -344,6 +383,10 @@ pub async fn set_articles_in(
     Ok(updated)
 }
 
+fn report_exists(day: &str) -> String {
+    format!("the plan already has a follow-up report on {day}")
+}
+
 /// Adds a follow-up report to an adopted plan.
 pub async fn add_follow_up(
     db: &DatabaseConnection,
@@ -352,10 +395,10 @@ pub async fn add_follow_up(
     reported_on: NaiveDate,
     summary: String,
 ) -> AppResult<follow_up_report::Model> {
-    let txn = writing::begin(db).await?;
-    let result = add_follow_up_in(&txn, request, plan_id, reported_on, summary).await?;
-    txn.commit().await?;
-    Ok(result)
+    writing::transaction(db, async |txn| {
+        add_follow_up_in(txn, request, plan_id, reported_on, summary).await
+    })
+    .await
 }
 
 /// As `add_follow_up`, inside a transaction the caller commits (imports write many rows in one).
@@ -367,9 +410,19 @@ pub async fn add_follow_up_in(
     summary: String,
 ) -> AppResult<follow_up_report::Model> {
     let (plan, actor) = for_write(txn, request, plan_id).await?;
+    writing::lock_organisation(txn, plan.organisation_id).await?;
     let mut v = Validator::new();
     v.register_date("reportedOn", reported_on);
     v.text("summary", &summary, 10_000);
+    let day = dates::format(reported_on);
+    v.check(
+        action_plans::follow_up_on(txn, plan.id, &day)
+            .await?
+            .is_none(),
+        "reportedOn",
+        "DUPLICATE",
+        report_exists(&day),
+    );
     match &plan.adopted_on {
         None => v.error(
             "actionPlanId",
@@ -387,7 +440,7 @@ pub async fn add_follow_up_in(
     let now = Utc::now();
     let created = follow_up_report::ActiveModel {
         action_plan_id: Set(plan.id),
-        reported_on: Set(dates::format(reported_on)),
+        reported_on: Set(day.clone()),
         summary: Set(summary.trim().to_owned()),
         data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
         version: Set(1),
@@ -396,7 +449,8 @@ pub async fn add_follow_up_in(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
+    .await
+    .map_err(writing::duplicate_on("reportedOn", report_exists(&day)))?;
     audit::record(
         txn,
         request,

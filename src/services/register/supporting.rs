@@ -17,6 +17,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+const ALREADY_TAKES_PART: &str =
+    "the organisation already takes part in the programme in these years";
+
 /// Adds an organisation's participation in a programme.
 pub async fn add_participation(
     db: &DatabaseConnection,
@@ -27,19 +30,19 @@ pub async fn add_participation(
     to_year: Option<i32>,
     role: ParticipationRole,
 ) -> AppResult<programme_participation::Model> {
-    let txn = writing::begin(db).await?;
-    let result = add_participation_in(
-        &txn,
-        request,
-        organisation_code,
-        programme_code,
-        from_year,
-        to_year,
-        role,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(result)
+    writing::transaction(db, async |txn| {
+        add_participation_in(
+            txn,
+            request,
+            organisation_code,
+            programme_code,
+            from_year,
+            to_year,
+            role,
+        )
+        .await
+    })
+    .await
 }
 
 /// As `add_participation`, inside a transaction the caller commits (imports write many rows in one).
@@ -63,6 +66,9 @@ pub async fn add_participation_in(
             )
         })?;
     let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
+    // Overlapping years are a rule over several rows that no index expresses: the
+    // organisation's lock makes the check below and the insert one step.
+    writing::lock_organisation(txn, organisation.id).await?;
     let programme = programmes::programme_by_code(txn, programme_code)
         .await?
         .ok_or_else(|| {
@@ -106,12 +112,7 @@ pub async fn add_participation_in(
         .any(|p| {
             p.to_year.is_none_or(|t| t >= from_year) && to_year.is_none_or(|t| t >= p.from_year)
         });
-    v.check(
-        !overlapping,
-        "fromYear",
-        "DUPLICATE",
-        "the organisation already takes part in the programme in these years",
-    );
+    v.check(!overlapping, "fromYear", "DUPLICATE", ALREADY_TAKES_PART);
     v.finish()?;
     let now = Utc::now();
     let created = programme_participation::ActiveModel {
@@ -127,7 +128,8 @@ pub async fn add_participation_in(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
+    .await
+    .map_err(writing::duplicate_on("fromYear", ALREADY_TAKES_PART))?;
     audit::record(
         txn,
         request,
@@ -151,10 +153,10 @@ pub async fn end_participation(
     version: i32,
     to_year: i32,
 ) -> AppResult<programme_participation::Model> {
-    let txn = writing::begin(db).await?;
-    let result = end_participation_in(&txn, request, id, version, to_year).await?;
-    txn.commit().await?;
-    Ok(result)
+    writing::transaction(db, async |txn| {
+        end_participation_in(txn, request, id, version, to_year).await
+    })
+    .await
 }
 
 /// As `end_participation`, inside a transaction the caller commits (imports write many rows in one).

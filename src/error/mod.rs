@@ -1,6 +1,11 @@
 //! `AppError`: the one error type of the service. Each variant knows its HTTP status and
 //! its stable machine-readable code, which GraphQL puts in `extensions.code` and REST
-//! in the problem document's `code`.
+//! in the problem document's `code`. How database errors map onto it lives in
+//! `database`.
+
+mod database;
+
+pub use database::is_unique_violation;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -27,6 +32,11 @@ pub enum AppError {
     /// 409 `CONFLICT`: the record changed since it was read (stale `version`), or the
     /// write collides with existing data.
     Conflict(String),
+    /// 409 `CONFLICT`: the database refused the write because a concurrent one got there
+    /// first (a unique key taken meanwhile, a serialization failure or deadlock). Nothing
+    /// was written; the same request can be retried. Unlike `Conflict`, it means the
+    /// transaction is spent: nothing more can run in it.
+    Contention(String),
     /// 404 `NOT_FOUND`: the addressed record or route does not exist.
     NotFound(String),
     /// 405 `METHOD_NOT_ALLOWED`: e.g. a mutation sent with GET.
@@ -37,8 +47,15 @@ pub enum AppError {
     PayloadTooLarge(String),
     /// 415 `UNSUPPORTED_MEDIA_TYPE`: a body in a content type the endpoint does not take.
     UnsupportedMediaType(String),
-    /// 503 `UNAVAILABLE`: a dependency (the database) does not answer.
+    /// 503 `DATABASE_UNAVAILABLE`: the database does not answer (down, unreachable, no
+    /// connection free in time, or its storage fails). Retrying later can succeed.
     Unavailable(String),
+    /// 503 `STORAGE_FULL`: the database's disk (or its configured size cap) is full;
+    /// nothing was written. Reads go on; writes succeed again once space returns.
+    StorageFull(String),
+    /// 503 `DATABASE_READ_ONLY`: the database accepts reads only (a read-only file or
+    /// a standby server); nothing was written.
+    ReadOnly(String),
     /// 500 `INTERNAL_SERVER_ERROR`: a fault of the service; details go to the log only.
     Internal(anyhow::Error),
 }
@@ -85,12 +102,15 @@ impl AppError {
             | Self::Unauthenticated(m)
             | Self::Forbidden(m)
             | Self::Conflict(m)
+            | Self::Contention(m)
             | Self::NotFound(m)
             | Self::MethodNotAllowed(m)
             | Self::NotAcceptable(m)
             | Self::PayloadTooLarge(m)
             | Self::UnsupportedMediaType(m)
-            | Self::Unavailable(m) => m.clone(),
+            | Self::Unavailable(m)
+            | Self::StorageFull(m)
+            | Self::ReadOnly(m) => m.clone(),
             Self::Internal(_) => "internal server error".to_owned(),
         }
     }
@@ -101,13 +121,15 @@ impl AppError {
             Self::BadInput(_) | Self::Invalid(_) => "BAD_USER_INPUT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Contention(_) => "CONFLICT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
             Self::NotAcceptable(_) => "NOT_ACCEPTABLE",
             Self::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
-            Self::Unavailable(_) => "UNAVAILABLE",
+            Self::Unavailable(_) => "DATABASE_UNAVAILABLE",
+            Self::StorageFull(_) => "STORAGE_FULL",
+            Self::ReadOnly(_) => "DATABASE_READ_ONLY",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -117,13 +139,15 @@ impl AppError {
             Self::BadInput(_) | Self::Invalid(_) => StatusCode::BAD_REQUEST,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Contention(_) => StatusCode::CONFLICT,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::StorageFull(_) | Self::ReadOnly(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -136,9 +160,17 @@ impl AppError {
     }
 }
 
+/// The codes of errors that say the database cannot serve the request now (503): the
+/// GraphQL handler answers 503 when one of them leaves no data.
+pub const UNAVAILABLE_CODES: [&str; 3] =
+    ["DATABASE_UNAVAILABLE", "STORAGE_FULL", "DATABASE_READ_ONLY"];
+
+/// How long a client should wait before retrying a 503, in seconds (`Retry-After`).
+pub const RETRY_AFTER_SECS: u64 = 2;
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        Self::Internal(err.into())
+        database::to_app_error(err)
     }
 }
 
@@ -183,7 +215,11 @@ impl ResponseError for HttpError {
         let err = &self.0;
         err.log_if_internal();
         let status = err.status();
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("retry-after", RETRY_AFTER_SECS.to_string()));
+        }
+        response
             .content_type("application/problem+json")
             .json(json!({
                 "type": format!("urn:cemr-api:problem:{}", err.code().to_lowercase().replace('_', "-")),

@@ -1,0 +1,7 @@
+//! Fault injection: what races, a full disk, a database that goes away and processes
+//! starting together do to the service. Each module names the fault it injects; every
+//! test asserts what a client relies on: nothing acknowledged is lost or duplicated, and
+//! every refusal is a clear 4xx/503 with a code, never a 500.
+
+mod duplicates_before_unique_keys;
+mod races;
