@@ -50,6 +50,19 @@ pub struct DatabaseSettings {
         global = true
     )]
     pub statement_timeout_secs: u64,
+    /// How long a request waits for a free pooled connection, in milliseconds, before it
+    /// answers 503 `DATABASE_UNAVAILABLE`.
+    #[arg(
+        long,
+        env = "DB_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 3_000,
+        global = true
+    )]
+    pub acquire_timeout_ms: u64,
+    /// SQLite only: the largest the database file may grow, in MiB (0: no cap). At the
+    /// cap writes answer 503 `STORAGE_FULL` as on a full disk; reads go on.
+    #[arg(long, env = "SQLITE_MAX_SIZE_MB", default_value_t = 0, global = true)]
+    pub sqlite_max_size_mb: u64,
 }
 
 /// How the service listens and what it accepts.
@@ -298,6 +311,8 @@ impl Settings {
                 database_url: database_url.into(),
                 pool_size: 5,
                 statement_timeout_secs: 30,
+                acquire_timeout_ms: 3_000,
+                sqlite_max_size_mb: 0,
             },
             http: HttpSettings {
                 bind: "127.0.0.1:0".to_owned(),
@@ -326,5 +341,9 @@ impl Settings {
 impl DatabaseSettings {
     pub fn statement_timeout(&self) -> Duration {
         Duration::from_secs(self.statement_timeout_secs)
+    }
+
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.acquire_timeout_ms.max(1))
     }
 }

@@ -80,9 +80,14 @@ fn postgres_fault(sqlstate: &str) -> Fault {
     }
 }
 
-/// By SQLite's primary result code (the low byte of the extended code):
-/// <https://www.sqlite.org/rescode.html>.
+/// By SQLite's result code: <https://www.sqlite.org/rescode.html>. A failed write to the
+/// file (no space, over quota, over the file size limit) is SQLITE_FULL or one of the
+/// write-side SQLITE_IOERR codes; both mean the storage takes no more.
 fn sqlite_fault(extended: i32) -> Fault {
+    // IOERR_WRITE, IOERR_FSYNC, IOERR_DIR_FSYNC, IOERR_TRUNCATE, IOERR_SHMSIZE.
+    if [778, 1034, 1290, 1546, 4874].contains(&extended) {
+        return Fault::StorageFull;
+    }
     match extended & 0xff {
         13 => Fault::StorageFull,               // SQLITE_FULL
         8 => Fault::ReadOnly,                   // SQLITE_READONLY
@@ -113,7 +118,8 @@ pub fn to_app_error(err: DbErr) -> AppError {
             "a concurrent write got in the way; nothing was written, retry".into(),
         ),
         Fault::StorageFull => AppError::StorageFull(
-            "the database has no space left; nothing was written. Reads still work; retry the write later"
+            "the database cannot write to its storage (no space left); nothing was written. \
+             Reads still work; retry the write later"
                 .into(),
         ),
         Fault::ReadOnly => AppError::ReadOnly(

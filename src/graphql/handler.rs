@@ -108,6 +108,12 @@ impl Answer {
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allow));
         }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+            );
+        }
         response
     }
 }
@@ -323,13 +329,32 @@ async fn answer(
         let errors = response.errors.iter().map(with_validation_code).collect();
         return Answer::request_error(media, errors);
     }
+    let status = if database_unavailable(&response) {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
     let mut body = serde_json::to_value(&response).unwrap_or(Value::Null);
     mark_internal_errors(&mut body, context.request_id.as_deref());
     Answer {
-        status: StatusCode::OK,
+        status,
         body,
         allow: None,
     }
+}
+
+/// A response with no data because the database could not serve it (down, full,
+/// read-only) answers 503, so clients and load balancers retry instead of taking the
+/// `null` for an answer; partial data stays 200.
+fn database_unavailable(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && response.errors.iter().any(|e| {
+            matches!(
+                e.extensions.as_ref().and_then(|x| x.get("code")),
+                Some(async_graphql::Value::String(code))
+                    if crate::error::UNAVAILABLE_CODES.contains(&code.as_str())
+            )
+        })
 }
 
 /// Internal errors show only their code and the request id, to find the cause in the log.

@@ -1,13 +1,18 @@
-//! Connecting to SQLite or PostgreSQL (the URL decides) and migrating.
+//! Connecting to SQLite or PostgreSQL (the URL decides) and migrating. What is particular
+//! to each engine lives in `sqlite` and `postgres`.
+
+mod postgres;
+pub mod sqlite;
 
 use crate::config::DatabaseSettings;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::{self, Connection as _};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
+
+/// How long one attempt to reach the server may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which engine a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,11 +33,8 @@ impl Engine {
     }
 }
 
-/// Opens the connection pool with the engine's safety settings.
-///
-/// SQLite: the file and its folder are created, WAL journal, foreign keys enforced, and a
-/// busy timeout so concurrent writers queue. PostgreSQL: the database is created when
-/// missing, and every statement has a timeout.
+/// Opens the connection pool with the engine's safety settings (see `sqlite` and
+/// `postgres`). PostgreSQL: the database is created when missing.
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.database_url.as_str();
     let engine = Engine::of(url)?;
@@ -40,25 +42,16 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
     options
         .max_connections(settings.pool_size.max(1))
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(settings.acquire_timeout())
         .sqlx_logging(false);
     match engine {
         Engine::Sqlite => {
             ensure_sqlite_folder(url)?;
-            options.map_sqlx_sqlite_opts(|opts| {
-                opts.create_if_missing(true)
-                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-            });
+            sqlite::configure(&mut options, settings);
         }
         Engine::Postgres => {
-            ensure_postgres_database(url).await?;
-            let timeout_ms = settings.statement_timeout().as_millis().to_string();
-            options.map_sqlx_postgres_opts(move |opts| {
-                opts.options([("statement_timeout", timeout_ms.as_str())])
-            });
+            postgres::ensure_database(url, settings.acquire_timeout().max(CONNECT_TIMEOUT)).await?;
+            postgres::configure(&mut options, settings);
         }
     }
     Database::connect(options)
@@ -96,46 +89,6 @@ fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("could not create the folder {}", parent.display()))?;
     }
-    Ok(())
-}
-
-/// Creates the target database through the server's maintenance database when missing.
-async fn ensure_postgres_database(url: &str) -> anyhow::Result<()> {
-    let target = sqlx::postgres::PgConnectOptions::from_str(url).context("invalid DATABASE_URL")?;
-    let Some(name) = target.get_database().map(str::to_owned) else {
-        return Ok(());
-    };
-    let mut admin = sqlx::PgConnection::connect_with(&target.clone().database("postgres"))
-        .await
-        .with_context(|| {
-            format!(
-                "could not connect to the PostgreSQL server of {}",
-                redact(url)
-            )
-        })?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut admin)
-            .await?;
-    if !exists {
-        let statement = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
-        // Another replica may create it at the same moment; that is fine.
-        if let Err(err) = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .execute(&mut admin)
-            .await
-        {
-            let duplicate = err
-                .as_database_error()
-                .and_then(|e| e.code())
-                .is_some_and(|code| code == "42P04" || code == "23505");
-            if !duplicate {
-                return Err(err).context("could not create the database");
-            }
-        }
-        tracing::info!(database = %name, "created the database");
-    }
-    admin.close().await.ok();
     Ok(())
 }
 
