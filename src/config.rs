@@ -88,7 +88,9 @@ pub struct HttpSettings {
         global = true
     )]
     pub cors_allowed_origins: Vec<String>,
-    /// Requests a minute per token or client address, per replica (0: no limit).
+    /// Cost units a minute per verified identity (API token or subject) or, before
+    /// verification, per client address, per replica (0: no limit). A plain request costs
+    /// 1; see the README for what costs more.
     #[arg(
         long,
         env = "RATE_LIMIT_PER_MINUTE",
@@ -184,6 +186,15 @@ pub struct GraphqlSettings {
     /// How many automatic persisted queries each process remembers.
     #[arg(long, env = "APQ_CACHE_SIZE", default_value_t = 1_000, global = true)]
     pub apq_cache_size: usize,
+    /// Operation names that get their own label in metrics (comma-separated), besides
+    /// those of the persisted-query allow-list; every other name is counted as `other`.
+    #[arg(
+        long,
+        env = "METRICS_OPERATION_NAMES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub metrics_operation_names: Vec<String>,
 }
 
 impl Default for GraphqlSettings {
@@ -202,6 +213,7 @@ impl Default for GraphqlSettings {
             graphiql: true,
             persisted_queries_file: None,
             apq_cache_size: 1_000,
+            metrics_operation_names: Vec::new(),
         }
     }
 }
@@ -263,6 +275,23 @@ pub struct AuthSettings {
         global = true
     )]
     pub login_failure_delay_ms: u64,
+    /// Failed logins per account (by email, whether or not it exists) before exponential
+    /// back-off starts.
+    #[arg(long, env = "LOGIN_ACCOUNT_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_account_attempts: u32,
+    /// Failed logins per client address (any account) before exponential back-off starts.
+    #[arg(long, env = "LOGIN_ADDRESS_ATTEMPTS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_address_attempts: u32,
+    /// The first login back-off, in seconds; it doubles with each further failure.
+    #[arg(long, env = "LOGIN_BACKOFF_BASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_backoff_base_secs: u32,
+    /// The longest login back-off, in seconds.
+    #[arg(long, env = "LOGIN_BACKOFF_MAX_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_backoff_max_secs: u32,
+    /// Failed logins are forgotten after this many seconds without an attempt; a success
+    /// resets an account's count at once.
+    #[arg(long, env = "LOGIN_FAILURE_WINDOW_SECS", default_value_t = 86_400, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_failure_window_secs: u32,
 }
 
 impl AuthSettings {
@@ -279,6 +308,22 @@ impl AuthSettings {
             jwt_leeway_secs: 30,
             access_token_ttl_secs: 900,
             login_failure_delay_ms: 0,
+            login_account_attempts: 10,
+            login_address_attempts: 100,
+            login_backoff_base_secs: 30,
+            login_backoff_max_secs: 3600,
+            login_failure_window_secs: 86_400,
+        }
+    }
+
+    /// The login throttling rules.
+    pub fn login_throttle(&self) -> crate::auth::login_throttle::ThrottleRules {
+        crate::auth::login_throttle::ThrottleRules {
+            account_attempts: self.login_account_attempts,
+            address_attempts: self.login_address_attempts,
+            backoff_base_secs: i64::from(self.login_backoff_base_secs),
+            backoff_max_secs: i64::from(self.login_backoff_max_secs),
+            window_secs: i64::from(self.login_failure_window_secs),
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::config::{DatabaseSettings, Settings};
 use crate::db::{self, Engine};
 use crate::graphql::handler;
 use crate::graphql::{self, graphiql};
+use crate::http::admission::{self, Admission};
 use crate::http::health::{self, Readiness};
 use crate::http::{metrics, not_found, panics, rate_limit, request_log, security};
 use crate::rest::{self, imports::ImportLimits};
@@ -139,7 +140,7 @@ impl Application {
         let keys = Arc::new(Keys::from_settings(&settings.auth)?);
         let graphiql_enabled = settings.graphql.graphiql;
         let endpoint = web::Data::new(graphql::endpoint(&settings, db.clone(), keys.clone())?);
-        let authenticator = web::Data::new(Authenticator::new(keys, db.clone()));
+        let authenticator = Authenticator::new(keys, db.clone());
         let import_limits = web::Data::new(ImportLimits {
             max_body_bytes: settings.http.import_max_body_bytes,
         });
@@ -147,30 +148,31 @@ impl Application {
         let openapi = rest::document();
         let readiness = Readiness(Arc::new(std::sync::atomic::AtomicBool::new(true)));
         let readiness_data = web::Data::new(readiness.clone());
-        let limiter = rate_limit::Limiter::new(
-            settings.http.rate_limit_per_minute,
-            settings.http.trust_forwarded_for,
-        )
-        .map(web::Data::new);
+        let admission = web::Data::new(Admission {
+            authenticator: authenticator.clone(),
+            limiter: rate_limit::Limiter::new(settings.http.rate_limit_per_minute)
+                .map(web::Data::new),
+            trust_forwarded: settings.http.trust_forwarded_for,
+        });
+        let authenticator = web::Data::new(authenticator);
         let origins = settings.http.cors_allowed_origins.clone();
         let metrics_enabled = settings.http.metrics;
         if metrics_enabled {
             metrics::handle();
         }
         let mut server = HttpServer::new(move || {
-            let mut app = App::new()
+            // The first `wrap` is the innermost: refusals of admission still get the
+            // security headers, CORS and compression, and are counted and logged.
+            let (app, _) = App::new()
                 .wrap(from_fn(panics::catch_panics))
+                .wrap(from_fn(admission::admit))
                 .wrap(from_fn(security::headers))
                 .wrap(security::cors(&origins))
                 .wrap(Compress::default())
-                .wrap(from_fn(rate_limit::limit))
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(request_log::log_requests))
-                .app_data(readiness_data.clone());
-            if let Some(limiter) = &limiter {
-                app = app.app_data(limiter.clone());
-            }
-            let (app, _) = app
+                .app_data(readiness_data.clone())
+                .app_data(admission.clone())
                 .app_data(db.clone())
                 .app_data(endpoint.clone())
                 .configure(not_found::extractor_errors)

@@ -1,7 +1,12 @@
 //! Turning an `Authorization` header into a `Caller`. A header that is present but does
 //! not verify is an error (401), never anonymous access.
+//!
+//! Identifying takes two steps so the HTTP layer can rate-limit between them: `present`
+//! checks the credential's form and, for a JWT, its signature and claims, without the
+//! database; `resolve` then reads the current state (the API token's record, the
+//! account's role and organisation) from the database.
 
-use crate::auth::keys::Keys;
+use crate::auth::keys::{Keys, VerifiedClaims};
 use crate::auth::{Caller, Credential, Membership, Principal, Role, TokenScope, api_tokens};
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
@@ -12,6 +17,16 @@ use std::sync::Arc;
 
 /// The prefix of subjects of built-in accounts.
 pub const ACCOUNT_SUBJECT: &str = "account:";
+
+/// A credential whose form (and, for a JWT, signature) checked out, not yet compared with
+/// the database.
+#[derive(Debug, Clone)]
+pub enum Presented {
+    /// An API token, by its digest.
+    ApiToken { digest: String },
+    /// A JWT with a valid signature and valid claims.
+    Jwt(VerifiedClaims),
+}
 
 /// Identifies callers; built once at start-up and shared.
 #[derive(Clone)]
@@ -31,27 +46,49 @@ impl Authenticator {
 
     /// The caller named by an `Authorization` header value (None: anonymous).
     pub async fn identify(&self, authorization: Option<&str>) -> AppResult<Caller> {
-        let Some(header) = authorization else {
-            return Ok(Caller::Anonymous);
-        };
-        let credential = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| rejected("the Authorization header must be `Bearer <token>`"))?;
-        let principal = if api_tokens::looks_like_api_token(credential) {
-            self.api_token(credential).await?
-        } else {
-            self.jwt(credential).await?
-        };
-        Ok(Caller::Authenticated(principal))
+        match authorization {
+            None => Ok(Caller::Anonymous),
+            Some(header) => {
+                let presented = self.present(header)?;
+                Ok(Caller::Authenticated(self.resolve(presented).await?))
+            }
+        }
     }
 
-    async fn api_token(&self, token: &str) -> AppResult<Principal> {
+    /// Checks a header's form, and a JWT's signature and claims, without the database.
+    pub fn present(&self, header: &str) -> AppResult<Presented> {
+        let credential = header
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, credential)| credential.trim())
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| rejected("the Authorization header must be `Bearer <token>`"))?;
+        if api_tokens::looks_like_api_token(credential) {
+            if !api_tokens::is_well_formed(credential) {
+                return Err(rejected("unknown API token"));
+            }
+            return Ok(Presented::ApiToken {
+                digest: api_tokens::digest(credential),
+            });
+        }
+        self.keys
+            .verify(credential)
+            .map(Presented::Jwt)
+            .map_err(|e| rejected(e.0))
+    }
+
+    /// The principal of a presented credential, as the database has it now.
+    pub async fn resolve(&self, presented: Presented) -> AppResult<Principal> {
+        match presented {
+            Presented::ApiToken { digest } => self.api_token(&digest).await,
+            Presented::Jwt(claims) => self.jwt(claims).await,
+        }
+    }
+
+    async fn api_token(&self, digest: &str) -> AppResult<Principal> {
         // The token and its organisation in one statement: this runs on every request.
         let (row, organisation) = api_token::Entity::find()
-            .filter(api_token::Column::TokenDigest.eq(api_tokens::digest(token)))
+            .filter(api_token::Column::TokenDigest.eq(digest))
             .find_also_related(organisation::Entity)
             .one(&self.db)
             .await?
@@ -59,6 +96,11 @@ impl Authenticator {
         let now = Utc::now();
         if row.revoked_at.is_some() {
             return Err(rejected("the API token was revoked"));
+        }
+        if row.suspended_at.is_some() {
+            return Err(rejected(
+                "the API token is suspended: the account that created it was disabled",
+            ));
         }
         if row.expires_at.is_some_and(|at| at <= now) {
             return Err(rejected("the API token has expired"));
@@ -88,8 +130,7 @@ impl Authenticator {
         })
     }
 
-    async fn jwt(&self, token: &str) -> AppResult<Principal> {
-        let claims = self.keys.verify(token).map_err(|e| rejected(e.0))?;
+    async fn jwt(&self, claims: VerifiedClaims) -> AppResult<Principal> {
         if let Some(id) = claims.sub.strip_prefix(ACCOUNT_SUBJECT) {
             // A built-in account's current state wins over the token: disabling or
             // re-roling takes effect at once.
@@ -111,15 +152,25 @@ impl Authenticator {
                 credential: Credential::Jwt,
             });
         }
+        // The claim names the organisation exactly, by its stored code: no trimming and
+        // no alternative forms, so one organisation has one spelling in every token.
         let organisation = match &claims.org {
-            Some(code) => {
-                let org = crate::services::organisations::by_code(&self.db, code)
+            // Codes are short and alphanumeric; anything else cannot name one (and text
+            // with NUL would be an error on PostgreSQL rather than a refusal).
+            Some(code) if code.len() > 16 || !code.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                return Err(rejected(format!(
+                    "the token's organisation {code:?} is unknown"
+                )));
+            }
+            Some(code) => Some(membership(
+                organisation::Entity::find()
+                    .filter(organisation::Column::Code.eq(code.as_str()))
+                    .one(&self.db)
                     .await?
                     .ok_or_else(|| {
                         rejected(format!("the token's organisation {code:?} is unknown"))
-                    })?;
-                Some(membership(org))
-            }
+                    })?,
+            )),
             None => None,
         };
         Ok(Principal {

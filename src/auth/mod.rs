@@ -1,13 +1,19 @@
 //! Who is calling, and what they may do.
 //!
-//! `keys` verifies and issues JWTs, `api_tokens` makes and recognises the opaque tokens
-//! of regional systems, `passwords` hashes account passwords, `identify` turns an
-//! `Authorization` header into a `Caller`, and `policy` is the one place that decides
-//! whether a caller may act. Every write path asks `policy`.
+//! `keys` verifies and issues JWTs, `api_tokens` and `device_tokens` make and recognise
+//! opaque tokens, `passwords` hashes account passwords, `login_throttle` holds the rules
+//! of login back-off, `identify` turns an `Authorization` header into a `Caller`, and
+//! `policy` is the one place that decides whether a caller may act. Every write path
+//! asks `policy`.
+//!
+//! Dependencies point one way: `services` (and the API layers above them) use `auth`;
+//! `auth` uses only the entities, `domain` and the error type, never a service.
 
 pub mod api_tokens;
+pub mod device_tokens;
 pub mod identify;
 pub mod keys;
+pub mod login_throttle;
 pub mod passwords;
 pub mod policy;
 
@@ -42,6 +48,8 @@ pub enum Credential {
     Jwt,
     /// An API token of a regional system.
     ApiToken { id: i32, scopes: Vec<TokenScope> },
+    /// An account's password, at the login that checked it.
+    Password,
     /// The command line of the server itself.
     CommandLine,
 }

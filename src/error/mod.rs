@@ -215,11 +215,11 @@ impl ResponseError for HttpError {
         let err = &self.0;
         err.log_if_internal();
         let status = err.status();
-        let mut response = HttpResponse::build(status);
+        let mut builder = HttpResponse::build(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.insert_header(("retry-after", RETRY_AFTER_SECS.to_string()));
+            builder.insert_header(("retry-after", RETRY_AFTER_SECS.to_string()));
         }
-        response
+        let mut response = builder
             .content_type("application/problem+json")
             .json(json!({
                 "type": format!("urn:cemr-api:problem:{}", err.code().to_lowercase().replace('_', "-")),
@@ -228,7 +228,9 @@ impl ResponseError for HttpError {
                 "detail": err.message(),
                 "code": err.code(),
                 "errors": match err { AppError::Invalid(errors) => json!(errors), _ => json!([]) },
-            }))
+            }));
+        crate::http::metrics::tag_errors(&mut response, [err.code().to_owned()]);
+        response
     }
 }
 

@@ -15,14 +15,16 @@
 use crate::auth::identify::Authenticator;
 use crate::graphql::limits::{self, QueryLimits};
 use crate::graphql::loaders;
+use crate::graphql::operations::{self, LoginsInRequest};
 use crate::graphql::persisted::{PersistedQueries, Resolved};
 use crate::graphql::schema::AppSchema;
-use crate::http::request_log::RequestId;
+use crate::http::admission::{self, Admitted};
+use crate::http::metrics::{OperationLabels, tag_errors};
+use crate::http::rate_limit::{ClientAddress, cost};
 use crate::services::writing::RequestContext;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -41,6 +43,8 @@ pub struct GraphqlEndpoint {
     pub max_variables_bytes: usize,
     pub timeout: Duration,
     pub persisted: PersistedQueries,
+    /// The operation names metrics label; every other name is `other`.
+    pub labels: OperationLabels,
 }
 
 /// The response media type chosen from the `Accept` header.
@@ -59,20 +63,33 @@ impl Media {
     }
 }
 
-/// An answer to one GraphQL request: a status, a body and maybe an `Allow` header.
+/// An answer to one GraphQL request: a status, a body, the codes of its errors (for
+/// metrics) and maybe an `Allow` or `Retry-After` header.
 struct Answer {
     status: StatusCode,
     body: Value,
+    codes: Vec<String>,
     allow: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 impl Answer {
-    fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, body: Value, codes: Vec<String>) -> Self {
         Self {
             status,
-            body: json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] }),
+            body,
+            codes,
             allow: None,
+            retry_after: None,
         }
+    }
+
+    fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self::new(
+            status,
+            json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] }),
+            vec![code.to_owned()],
+        )
     }
 
     fn bad_request(message: impl Into<String>) -> Self {
@@ -85,11 +102,16 @@ impl Answer {
             Media::GraphqlResponseJson => StatusCode::BAD_REQUEST,
             Media::Json => StatusCode::OK,
         };
-        Self {
-            status,
-            body: json!({ "errors": errors }),
-            allow: None,
-        }
+        let codes = errors
+            .iter()
+            .map(|e| {
+                e.pointer("/extensions/code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("GRAPHQL_VALIDATION_FAILED")
+                    .to_owned()
+            })
+            .collect();
+        Self::new(status, json!({ "errors": errors }), codes)
     }
 
     fn coded(media: Media, code: &str, message: impl Into<String>) -> Self {
@@ -97,6 +119,17 @@ impl Answer {
             media,
             vec![json!({ "message": message.into(), "extensions": { "code": code } })],
         )
+    }
+
+    /// The caller's rate limit does not hold the request.
+    fn rate_limited(wait_secs: u64) -> Self {
+        let mut answer = Self::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            format!("too many requests; retry after {wait_secs} s"),
+        );
+        answer.retry_after = Some(wait_secs);
+        answer
     }
 
     fn respond(self, media: Media) -> HttpResponse {
@@ -108,12 +141,16 @@ impl Answer {
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allow));
         }
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(crate::error::RETRY_AFTER_SECS),
-            );
+        let retry_after = self.retry_after.or_else(|| {
+            (self.status == StatusCode::SERVICE_UNAVAILABLE)
+                .then_some(crate::error::RETRY_AFTER_SECS)
+        });
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        tag_errors(&mut response, self.codes);
         response
     }
 }
@@ -147,8 +184,8 @@ pub async fn post(
             return Answer::bad_request(format!("the body is not valid JSON: {e}")).respond(media);
         }
     };
-    let context = match identify(&req, &endpoint).await {
-        Ok(context) => context,
+    let call = match identify(&req, &endpoint).await {
+        Ok(call) => call,
         Err(response) => return response,
     };
     match value {
@@ -162,24 +199,43 @@ pub async fn post(
                 return Answer::error(StatusCode::BAD_REQUEST, "BATCH_TOO_LARGE", message)
                     .respond(media);
             }
-            let mut bodies = Vec::with_capacity(items.len());
-            for item in items {
-                let answer = match to_graphql_request(item) {
-                    Ok(request) => answer(&endpoint, &context, request, media, false).await,
+            let prepared: Vec<Result<Prepared, Answer>> = items
+                .into_iter()
+                .map(|item| {
+                    to_graphql_request(item)
+                        .and_then(|request| prepare(&endpoint, request, media, false))
+                })
+                .collect();
+            if let Err(answer) = admit_operations(&req, &prepared, media, true) {
+                return answer.respond(media);
+            }
+            let mut bodies = Vec::with_capacity(prepared.len());
+            let mut codes = Vec::new();
+            for item in prepared {
+                let answer = match item {
+                    Ok(prepared) => run(&endpoint, &call, prepared, media).await,
                     Err(answer) => answer,
                 };
+                codes.extend(answer.codes);
                 bodies.push(answer.body);
             }
-            HttpResponse::Ok()
+            let mut response = HttpResponse::Ok()
                 .content_type(media.content_type())
-                .json(bodies)
+                .json(bodies);
+            tag_errors(&mut response, codes);
+            response
         }
-        value => match to_graphql_request(value) {
-            Ok(request) => answer(&endpoint, &context, request, media, false)
-                .await
-                .respond(media),
-            Err(answer) => answer.respond(media),
-        },
+        value => {
+            let item = to_graphql_request(value)
+                .and_then(|request| prepare(&endpoint, request, media, false));
+            if let Err(answer) = admit_operations(&req, std::slice::from_ref(&item), media, false) {
+                return answer.respond(media);
+            }
+            match item {
+                Ok(prepared) => run(&endpoint, &call, prepared, media).await.respond(media),
+                Err(answer) => answer.respond(media),
+            }
+        }
     }
 }
 
@@ -196,39 +252,52 @@ pub async fn get(req: HttpRequest, endpoint: web::Data<GraphqlEndpoint>) -> Http
         Ok(request) => request,
         Err(e) => return Answer::bad_request(format!("invalid query string: {e}")).respond(media),
     };
-    let context = match identify(&req, &endpoint).await {
-        Ok(context) => context,
+    let call = match identify(&req, &endpoint).await {
+        Ok(call) => call,
         Err(response) => return response,
     };
-    answer(&endpoint, &context, request, media, true)
-        .await
-        .respond(media)
+    let item = prepare(&endpoint, request, media, true);
+    if let Err(answer) = admit_operations(&req, std::slice::from_ref(&item), media, false) {
+        return answer.respond(media);
+    }
+    match item {
+        Ok(prepared) => run(&endpoint, &call, prepared, media).await.respond(media),
+        Err(answer) => answer.respond(media),
+    }
 }
 
-/// The caller of the request; a present but invalid token is answered 401 here.
-async fn identify(
-    req: &HttpRequest,
-    endpoint: &GraphqlEndpoint,
-) -> Result<RequestContext, HttpResponse> {
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    match endpoint.authenticator.identify(authorization).await {
-        Ok(caller) => {
-            let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-            Ok(RequestContext::new(caller, request_id))
-        }
-        Err(err) => {
-            let mut response = Answer::error(err.status(), err.code(), err.message())
-                .respond(negotiate(req).unwrap_or(Media::Json));
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-            Err(response)
-        }
-    }
+/// What every operation of one HTTP request shares.
+struct Call {
+    context: RequestContext,
+    address: ClientAddress,
+    logins: LoginsInRequest,
+}
+
+/// The caller of the request (as admission identified it); a present but invalid token
+/// is answered 401 here when admission did not run.
+async fn identify(req: &HttpRequest, endpoint: &GraphqlEndpoint) -> Result<Call, HttpResponse> {
+    let address = admission::admitted(req).map_or_else(
+        || ClientAddress::of(req.headers(), req.peer_addr(), false),
+        |a| a.address,
+    );
+    admission::request_context(req, &endpoint.authenticator)
+        .await
+        .map(|context| Call {
+            context,
+            address,
+            logins: LoginsInRequest::default(),
+        })
+        .map_err(|err| {
+            let mut response =
+                admission::graphql_error(req, err.status(), err.code(), &err.message());
+            if err.status() == StatusCode::UNAUTHORIZED {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+            }
+            response
+        })
 }
 
 /// The `sha256Hash` of an automatic persisted query, if the request names one.
@@ -242,66 +311,121 @@ fn persisted_hash(request: &async_graphql::Request) -> Option<String> {
     }
 }
 
-async fn answer(
+/// An operation that passed every check before execution.
+struct Prepared {
+    request: async_graphql::Request,
+    /// The operation's name in the document, if it has one.
+    name: Option<String>,
+    logins: u32,
+    cost: u32,
+}
+
+/// Checks an operation before anything runs: variables, persisted queries, parsing, GET
+/// rules and the document limits; measures its logins and cost.
+fn prepare(
     endpoint: &GraphqlEndpoint,
-    context: &RequestContext,
     mut request: async_graphql::Request,
     media: Media,
     via_get: bool,
-) -> Answer {
+) -> Result<Prepared, Answer> {
     let variables_size = serde_json::to_vec(&request.variables).map_or(0, |v| v.len());
     if variables_size > endpoint.max_variables_bytes {
-        return Answer::coded(
+        return Err(Answer::coded(
             media,
             "VARIABLES_TOO_LARGE",
             format!(
                 "the variables take {variables_size} bytes; at most {}",
                 endpoint.max_variables_bytes
             ),
-        );
+        ));
     }
     match endpoint
         .persisted
         .resolve(&request.query, persisted_hash(&request).as_deref())
     {
         Resolved::Query(query) => request.query = query,
-        Resolved::Refused(code, message) => return Answer::coded(media, code, message),
+        Resolved::Refused(code, message) => return Err(Answer::coded(media, code, message)),
     }
-    let document = match async_graphql::parser::parse_query(&request.query) {
-        Ok(document) => document,
-        Err(e) => return Answer::coded(media, "GRAPHQL_PARSE_FAILED", e.to_string()),
-    };
-    if via_get && is_mutation(&document.operations, request.operation_name.as_deref()) {
+    let document = async_graphql::parser::parse_query(&request.query)
+        .map_err(|e| Answer::coded(media, "GRAPHQL_PARSE_FAILED", e.to_string()))?;
+    let requested = request.operation_name.as_deref();
+    if via_get && operations::is_mutation(&document, requested) {
         let mut answer = Answer::error(
             StatusCode::METHOD_NOT_ALLOWED,
             "METHOD_NOT_ALLOWED",
             "mutations must be sent with POST",
         );
         answer.allow = Some("POST");
-        return answer;
+        return Err(answer);
     }
-    if let Err(exceeded) = limits::check(
-        &document,
-        request.operation_name.as_deref(),
-        &request.variables,
-        &endpoint.limits,
-    ) {
-        return Answer::coded(media, exceeded.code, exceeded.message);
+    let complexity = limits::check(&document, requested, &request.variables, &endpoint.limits)
+        .map_err(|exceeded| Answer::coded(media, exceeded.code, exceeded.message))?;
+    let logins = operations::logins(&document, requested);
+    Ok(Prepared {
+        name: operations::name(&document, requested),
+        logins,
+        cost: operations::cost(complexity, logins),
+        request,
+    })
+}
+
+/// Admits a request's operations together, before any runs: at most one login in the
+/// whole request, and their cost from the caller's budget (the request's own unit was
+/// taken at admission). Names the operations in the request's log span.
+fn admit_operations(
+    req: &HttpRequest,
+    prepared: &[Result<Prepared, Answer>],
+    media: Media,
+    batch: bool,
+) -> Result<(), Answer> {
+    let names: Vec<&str> = prepared
+        .iter()
+        .map(|p| match p {
+            Ok(p) => p.name.as_deref().unwrap_or("anonymous"),
+            Err(_) => "invalid",
+        })
+        .collect();
+    let logged: String = names.join(",").chars().take(200).collect();
+    tracing::Span::current().record("operation", tracing::field::display(&logged));
+    let logins: u32 = prepared.iter().flatten().map(|p| p.logins).sum();
+    if logins > 1 {
+        let message = format!(
+            "a request may log in once; this one has {logins} `login` fields (aliases and batched operations count)"
+        );
+        return Err(if batch {
+            Answer::error(StatusCode::BAD_REQUEST, "LOGIN_LIMIT_EXCEEDED", message)
+        } else {
+            Answer::coded(media, "LOGIN_LIMIT_EXCEEDED", message)
+        });
     }
-    let operation = operation_name(&document.operations, request.operation_name.as_deref());
-    tracing::Span::current().record("operation", operation.as_str());
-    let request = request
+    let total = prepared
+        .iter()
+        .map(|p| p.as_ref().map_or(cost::OPERATION, |p| p.cost))
+        .fold(0_u32, u32::saturating_add);
+    let extra = total.saturating_sub(cost::REQUEST);
+    if let Some(budget) = admission::admitted(req).and_then(|a: Admitted| a.budget)
+        && let Err(wait) = budget.take(extra)
+    {
+        return Err(Answer::rate_limited(wait.secs()));
+    }
+    Ok(())
+}
+
+/// Executes a prepared operation under the timeout.
+async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media: Media) -> Answer {
+    let context = &call.context;
+    let label = endpoint.labels.label(prepared.name.as_deref()).to_owned();
+    let request = prepared
+        .request
         .data(loaders::for_request(endpoint.db.clone(), context.clone()))
-        .data(context.clone());
+        .data(context.clone())
+        .data(call.address.clone())
+        .data(call.logins.clone());
     let started = std::time::Instant::now();
     let Ok(response) =
         tokio::time::timeout(endpoint.timeout, endpoint.schema.execute(request)).await
     else {
-        crate::http::metrics::graphql_operation(
-            &operation,
-            started.elapsed().as_secs_f64(),
-            &["TIMEOUT".to_owned()],
-        );
+        crate::http::metrics::graphql_operation(&label, started.elapsed().as_secs_f64());
         return Answer::error(
             StatusCode::SERVICE_UNAVAILABLE,
             "TIMEOUT",
@@ -311,7 +435,15 @@ async fn answer(
             ),
         );
     };
-    let codes: Vec<String> = response
+    crate::http::metrics::graphql_operation(&label, started.elapsed().as_secs_f64());
+    let is_request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if is_request_error {
+        let errors = response.errors.iter().map(with_validation_code).collect();
+        return Answer::request_error(media, errors);
+    }
+    let codes = response
         .errors
         .iter()
         .map(
@@ -321,14 +453,6 @@ async fn answer(
             },
         )
         .collect();
-    crate::http::metrics::graphql_operation(&operation, started.elapsed().as_secs_f64(), &codes);
-    let is_request_error = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
-    if is_request_error {
-        let errors = response.errors.iter().map(with_validation_code).collect();
-        return Answer::request_error(media, errors);
-    }
     let status = if database_unavailable(&response) {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
@@ -336,11 +460,7 @@ async fn answer(
     };
     let mut body = serde_json::to_value(&response).unwrap_or(Value::Null);
     mark_internal_errors(&mut body, context.request_id.as_deref());
-    Answer {
-        status,
-        body,
-        allow: None,
-    }
+    Answer::new(status, body, codes)
 }
 
 /// A response with no data because the database could not serve it (down, full,
@@ -371,40 +491,6 @@ fn mark_internal_errors(body: &mut Value, request_id: Option<&str>) {
             extensions.insert("requestId".into(), json!(request_id));
         }
     }
-}
-
-/// The name of the operation that runs, for metrics and logs.
-fn operation_name(operations: &DocumentOperations, name: Option<&str>) -> String {
-    if let Some(name) = name {
-        return name.to_owned();
-    }
-    match operations {
-        DocumentOperations::Multiple(ops) if ops.len() == 1 => ops
-            .keys()
-            .next()
-            .map_or_else(|| "anonymous".into(), |n| n.to_string()),
-        _ => "anonymous".into(),
-    }
-}
-
-/// Whether the operation that would run is a mutation (or a subscription, which is not
-/// served over GET either).
-fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
-    let ty = match operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match name {
-            Some(name) => ops
-                .iter()
-                .find(|(n, _)| n.as_str() == name)
-                .map(|(_, op)| op.node.ty),
-            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
-            None => None,
-        },
-    };
-    matches!(
-        ty,
-        Some(OperationType::Mutation | OperationType::Subscription)
-    )
 }
 
 fn negotiate(req: &HttpRequest) -> Result<Media, Answer> {

@@ -193,13 +193,13 @@ fn operation<'a>(
     }
 }
 
-/// Checks the operation that would run against the limits.
+/// Checks the operation that would run against the limits; returns its complexity.
 pub fn check(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
     variables: &Variables,
     limits: &QueryLimits,
-) -> Result<(), LimitExceeded> {
+) -> Result<u64, LimitExceeded> {
     let mut walker = Walker {
         document,
         variables,
@@ -212,7 +212,7 @@ pub fn check(
         walker.fragment(name)?;
     }
     let Some(operation) = operation(document, operation_name) else {
-        return Ok(());
+        return Ok(0);
     };
     walker.directives(operation.directives.len())?;
     let root = walker.selection_set(&operation.selection_set.node)?;
@@ -253,6 +253,6 @@ pub fn check(
     ];
     match checks.into_iter().find(|(exceeded, _, _)| *exceeded) {
         Some((_, code, message)) => Err(LimitExceeded { code, message }),
-        None => Ok(()),
+        None => Ok(root.complexity),
     }
 }

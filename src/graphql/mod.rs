@@ -9,6 +9,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod operations;
 pub mod persisted;
 pub mod query;
 pub mod schema;
@@ -51,10 +52,19 @@ pub fn endpoint(
         ),
         None => None,
     };
-    let login = mutation::access::LoginSettings {
+    let login = crate::services::login::LoginPolicy {
         keys: keys.clone(),
         failure_delay: Duration::from_millis(settings.auth.login_failure_delay_ms),
+        rules: settings.auth.login_throttle(),
     };
+    let persisted = persisted::PersistedQueries::new(graphql.apq_cache_size, allow_list);
+    let labels = crate::http::metrics::OperationLabels::new(
+        graphql
+            .metrics_operation_names
+            .iter()
+            .cloned()
+            .chain(persisted.registered_operation_names()),
+    );
     let mut builder = schema::builder()
         .data(db.clone())
         .data(login)
@@ -81,6 +91,7 @@ pub fn endpoint(
         max_batch: graphql.max_batch,
         max_variables_bytes: graphql.max_variables_bytes,
         timeout: Duration::from_millis(graphql.timeout_ms),
-        persisted: persisted::PersistedQueries::new(graphql.apq_cache_size, allow_list),
+        persisted,
+        labels,
     })
 }

@@ -56,6 +56,23 @@ impl PersistedQueries {
             .collect())
     }
 
+    /// The names of the operations of the allow-list (none without one).
+    pub fn registered_operation_names(&self) -> Vec<String> {
+        let Some(allowed) = &self.allow_list else {
+            return Vec::new();
+        };
+        allowed
+            .values()
+            .filter_map(|query| async_graphql::parser::parse_query(query).ok())
+            .flat_map(|document| match document.operations {
+                async_graphql::parser::types::DocumentOperations::Single(_) => Vec::new(),
+                async_graphql::parser::types::DocumentOperations::Multiple(ops) => {
+                    ops.keys().map(ToString::to_string).collect()
+                }
+            })
+            .collect()
+    }
+
     /// The query to run for a request's query text and persisted-query hash.
     pub fn resolve(&self, query: &str, sha256: Option<&str>) -> Resolved {
         let sha256 = sha256.map(str::to_lowercase);

@@ -1,6 +1,8 @@
 //! Plain HTTP concerns shared by every endpoint: request ids and the request log,
-//! health probes, and JSON answers for unknown routes and malformed extractor input.
+//! admission (identifying the caller and rate limiting), health probes, metrics, and
+//! JSON answers for unknown routes and malformed extractor input.
 
+pub mod admission;
 pub mod body;
 pub mod health;
 pub mod metrics;

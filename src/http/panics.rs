@@ -25,8 +25,7 @@ pub async fn catch_panics(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
             tracing::error!(request_id = ?request_id, panic = %message, "a handler panicked");
-            metrics::counter!("errors_total", "code" => "INTERNAL_SERVER_ERROR").increment(1);
-            let response = HttpResponse::InternalServerError()
+            let mut response = HttpResponse::InternalServerError()
                 .content_type("application/problem+json")
                 .json(json!({
                     "type": "urn:cemr-api:problem:internal-server-error",
@@ -36,6 +35,7 @@ pub async fn catch_panics(
                     "code": "INTERNAL_SERVER_ERROR",
                     "request_id": request_id,
                 }));
+            crate::http::metrics::tag_errors(&mut response, ["INTERNAL_SERVER_ERROR".to_owned()]);
             // The request moved into the handler that panicked; the outer middlewares only
             // need the response (they captured method and path before).
             let request = actix_web::test::TestRequest::default().to_http_request();

@@ -1,5 +1,5 @@
-//! One log line per request (method, path, status, latency, request id) inside a span
-//! that every log line of the request carries. The id is returned as `x-request-id`; a
+//! One log line per request (method, path, status, latency, request id, and for GraphQL
+//! the operation names) inside a span that every log line of the request carries. The id is returned as `x-request-id`; a
 //! well-formed id sent by a proxy is kept so traces join up across services.
 
 use actix_web::body::MessageBody;
@@ -35,8 +35,15 @@ pub async fn log_requests(
     let method = req.method().to_string();
     let path = req.path().to_owned();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let span =
-        tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
+    // Fields recorded later (the GraphQL operation) must be declared here, or tracing
+    // drops them silently.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %method,
+        path = %path,
+        operation = tracing::field::Empty,
+    );
     let started = Instant::now();
     let mut response = next.call(req).instrument(span.clone()).await?;
     let status = response.status().as_u16();

@@ -30,7 +30,7 @@ pub struct ImportQuery {
 
 fn rejected(errors: Vec<RowError>) -> HttpResponse {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    HttpResponse::build(status)
+    let mut response = HttpResponse::build(status)
         .content_type("application/problem+json")
         .json(json!({
             "type": "urn:cemr-api:problem:import-rejected",
@@ -39,7 +39,9 @@ fn rejected(errors: Vec<RowError>) -> HttpResponse {
             "detail": format!("{} problem(s) in the import; nothing was written", errors.len()),
             "code": "IMPORT_REJECTED",
             "errors": errors,
-        }))
+        }));
+    crate::http::metrics::tag_errors(&mut response, ["IMPORT_REJECTED".to_owned()]);
+    response
 }
 
 fn replayed(replay: idempotency::Replay) -> HttpResponse {

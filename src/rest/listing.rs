@@ -3,11 +3,10 @@
 
 use crate::auth::identify::Authenticator;
 use crate::error::{AppError, HttpError};
-use crate::http::request_log::RequestId;
 use crate::services::pagination::{Page, PageArgs};
 use crate::services::writing::RequestContext;
 use actix_web::http::header;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -131,13 +130,7 @@ pub async fn request_context(
     req: &HttpRequest,
     authenticator: &web::Data<Authenticator>,
 ) -> Result<RequestContext, HttpError> {
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let caller = authenticator.identify(authorization).await?;
-    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-    Ok(RequestContext::new(caller, request_id))
+    Ok(crate::http::admission::request_context(req, authenticator).await?)
 }
 
 /// A JSON answer with a strong ETag; 304 when the client already has it.

@@ -1,19 +1,20 @@
-//! Built-in accounts: logging in, and administrators creating, disabling and re-roling
-//! accounts. A failed login is slowed and says nothing about whether the email exists.
+//! Built-in accounts: administrators creating, disabling and re-roling them. Disabling
+//! an account suspends the API tokens it created, in the same transaction; logging in
+//! is `services::login`.
 
 use crate::auth::identify::ACCOUNT_SUBJECT;
-use crate::auth::keys::Keys;
 use crate::auth::passwords::{self, MIN_PASSWORD_CHARS};
 use crate::auth::{Role, policy};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
-use crate::services::organisations;
+use crate::services::login::{devices, normalise_email};
 use crate::services::pagination::{
     KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
 };
 use crate::services::writing::{
     self, RequestContext, Validator, Versioned, check_version, save_versioned,
 };
+use crate::services::{api_tokens, organisations};
 use chrono::Utc;
 use entity::account;
 use sea_orm::sea_query::Expr;
@@ -21,80 +22,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter,
 };
-use std::time::Duration;
-
-/// A successful login.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub access_token: String,
-    pub expires_at: i64,
-    pub account: account::Model,
-}
-
-fn normalise_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-/// Checks a password and issues an access token. Every failure answers the same and
-/// takes at least `failure_delay`.
-pub async fn login(
-    db: &DatabaseConnection,
-    keys: &Keys,
-    email: &str,
-    password: &str,
-    failure_delay: Duration,
-) -> AppResult<Session> {
-    let found = account::Entity::find()
-        .filter(account::Column::Email.eq(normalise_email(email)))
-        .one(db)
-        .await?;
-    let stored_hash = found.as_ref().map_or_else(
-        || passwords::decoy_hash().to_owned(),
-        |a| a.password_hash.clone(),
-    );
-    let candidate = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || passwords::verify(&candidate, &stored_hash))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let account = match found {
-        Some(account) if matches && !account.disabled => account,
-        _ => {
-            tokio::time::sleep(failure_delay).await;
-            return Err(AppError::Unauthenticated(
-                "the email or password is wrong".into(),
-            ));
-        }
-    };
-    let role = Role::from_stored(&account.role).ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!(
-            "account {} has an unknown role",
-            account.id
-        ))
-    })?;
-    let org = match account.organisation_id {
-        Some(id) => organisations::by_ids(db, vec![id])
-            .await?
-            .into_iter()
-            .next()
-            .map(|o| o.code),
-        None => None,
-    };
-    let (access_token, expires_at) = keys.issue(
-        &format!("{ACCOUNT_SUBJECT}{}", account.id),
-        role,
-        org.as_deref(),
-    )?;
-    account::Entity::update_many()
-        .col_expr(account::Column::LastLoginAt, Expr::value(Utc::now()))
-        .filter(account::Column::Id.eq(account.id))
-        .exec(db)
-        .await?;
-    Ok(Session {
-        access_token,
-        expires_at,
-        account,
-    })
-}
 
 /// An account as an administrator describes it.
 #[derive(Debug, Clone)]
@@ -252,6 +179,12 @@ pub async fn update(
     active.disabled = Set(disabled);
     if let Some(hash) = hash {
         active.password_hash = Set(hash);
+        // Devices that proved the old password no longer bypass the account's back-off.
+        devices::forget_all(&txn, id).await?;
+    }
+    if disabled && !stored.disabled {
+        api_tokens::suspend_created_by(&txn, request, actor, &format!("{ACCOUNT_SUBJECT}{id}"))
+            .await?;
     }
     let columns = Versioned {
         id: account::Column::Id,

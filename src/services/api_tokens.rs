@@ -1,16 +1,18 @@
 //! API tokens of regional systems: created by an administrator, or by a member for its
-//! own organisation; shown once; revocable.
+//! own organisation; shown once; revocable; optionally expiring. Disabling the account
+//! that created a token suspends it; only an administrator resumes it.
 
-use crate::auth::{Role, api_tokens, policy};
+use crate::auth::identify::ACCOUNT_SUBJECT;
+use crate::auth::{Principal, Role, api_tokens, policy};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::organisations;
 use crate::services::writing::{self, RequestContext, Validator};
 use chrono::{DateTime, Utc};
-use entity::api_token;
+use entity::{account, api_token};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// A token as its creator describes it.
@@ -75,6 +77,7 @@ pub async fn create(
     v.finish()?;
     let token = api_tokens::generate()?;
     let txn = writing::begin(db).await?;
+    ensure_creator_enabled(&txn, actor).await?;
     let created = api_token::ActiveModel {
         name: Set(spec.name.trim().to_owned()),
         token_digest: Set(api_tokens::digest(&token)),
@@ -158,4 +161,96 @@ pub async fn visible(
         }
     }
     Ok(select.all(db).await?)
+}
+
+/// Refuses a token created by an account that was disabled after the request was
+/// identified. The shared lock makes a concurrent disabling wait for this transaction
+/// (whose token it then suspends) or be seen by it (SQLite serialises write
+/// transactions anyway).
+async fn ensure_creator_enabled(txn: &DatabaseTransaction, actor: &Principal) -> AppResult<()> {
+    let Some(id) = actor
+        .sub
+        .strip_prefix(ACCOUNT_SUBJECT)
+        .and_then(|id| id.parse::<i32>().ok())
+    else {
+        return Ok(());
+    };
+    let enabled = account::Entity::find_by_id(id)
+        .lock_shared()
+        .one(txn)
+        .await?
+        .is_some_and(|a| !a.disabled);
+    if enabled {
+        Ok(())
+    } else {
+        Err(AppError::Unauthenticated(
+            "the account is disabled or gone".into(),
+        ))
+    }
+}
+
+/// Suspends every live token the subject created (its account is being disabled), each
+/// with its audit entry, inside the caller's transaction.
+pub async fn suspend_created_by(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    actor: &Principal,
+    creator_sub: &str,
+) -> AppResult<()> {
+    let live = api_token::Entity::find()
+        .filter(api_token::Column::CreatedBy.eq(creator_sub))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::SuspendedAt.is_null())
+        .all(txn)
+        .await?;
+    let now = Utc::now();
+    for stored in live {
+        let mut active: api_token::ActiveModel = stored.clone().into();
+        active.suspended_at = Set(Some(now));
+        let updated = active.update(txn).await?;
+        let change = Change::updated(
+            "api_token.suspend",
+            "ApiToken",
+            stored.id,
+            &stored,
+            &updated,
+        );
+        audit::record(txn, request, actor, change).await?;
+    }
+    Ok(())
+}
+
+/// Starts a suspended token again (administrators only).
+pub async fn resume(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    id: i32,
+) -> AppResult<api_token::Model> {
+    let actor = policy::may_administer(&request.caller)?;
+    let txn = writing::begin(db).await?;
+    let stored = api_token::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no API token {id}")))?;
+    if stored.revoked_at.is_some() {
+        return Err(AppError::invalid("id", "INVALID", "the token is revoked"));
+    }
+    if stored.suspended_at.is_none() {
+        return Err(AppError::invalid(
+            "id",
+            "INVALID",
+            "the token is not suspended",
+        ));
+    }
+    let mut active: api_token::ActiveModel = stored.clone().into();
+    active.suspended_at = Set(None);
+    let updated = active.update(&txn).await?;
+    audit::commit(
+        txn,
+        request,
+        actor,
+        Change::updated("api_token.resume", "ApiToken", id, &stored, &updated),
+    )
+    .await?;
+    Ok(updated)
 }

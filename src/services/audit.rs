@@ -67,6 +67,7 @@ fn credential_name(credential: &Credential) -> &'static str {
     match credential {
         Credential::Jwt => "JWT",
         Credential::ApiToken { .. } => "API_TOKEN",
+        Credential::Password => "PASSWORD",
         Credential::CommandLine => "COMMAND_LINE",
     }
 }

@@ -9,6 +9,7 @@ pub mod charter;
 pub mod geography;
 pub mod idempotency;
 pub mod imports;
+pub mod login;
 pub mod organisations;
 pub mod pagination;
 pub mod programmes;

@@ -227,3 +227,14 @@ pub async fn account(
     .await
     .expect("insert account")
 }
+
+/// An API token that expired an hour ago.
+pub async fn expired_api_token(
+    db: &DatabaseConnection,
+    code: Option<&str>,
+) -> (String, entity::api_token::Model) {
+    let (token, record) = api_token(db, code, "MEMBER", false).await;
+    let mut active: entity::api_token::ActiveModel = record.into();
+    active.expires_at = Set(Some(Utc::now() - chrono::Duration::hours(1)));
+    (token, active.update(db).await.expect("expire token"))
+}

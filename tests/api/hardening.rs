@@ -385,7 +385,8 @@ async fn clients_over_the_rate_get_429_with_retry_after() {
 #[tokio::test]
 async fn cors_security_headers_compression_and_metrics() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.http.cors_allowed_origins = vec!["https://karta.example".into()]
+        s.http.cors_allowed_origins = vec!["https://karta.example".into()];
+        s.graphql.metrics_operation_names = vec!["FirstLook".into()];
     })
     .await;
     let preflight = app

@@ -61,6 +61,32 @@ macro_rules! on_both_engines {
 }
 pub(crate) use on_both_engines;
 
+/// Like `on_both_engines!`, with the apps' settings adjusted by a closure first.
+macro_rules! on_both_engines_with {
+    ($adjust:expr; $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $adjust).await;
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if $crate::helpers::postgres_url().is_some() {
+                        let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $adjust).await;
+                        super::$name(app).await;
+                    } else {
+                        eprintln!("TEST_DATABASE_URL is not set: the PostgreSQL variant did not run");
+                    }
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_engines_with;
+
 /// A fresh database, removed when dropped.
 pub enum TestDatabase {
     /// The folder holding the SQLite file, deleted on drop.

@@ -1,23 +1,19 @@
 use crate::error::AppError;
 use crate::graphql::enums::Role;
+use crate::graphql::operations::LoginsInRequest;
 use crate::graphql::types::access::{Account, ApiToken};
 use crate::graphql::types::payload::{UserError, payload, respond};
 use crate::graphql::{db, ids, request};
+use crate::http::rate_limit::ClientAddress;
 use crate::services::accounts::{self, AccountFacts};
 use crate::services::api_tokens::{self, TokenRequest};
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use std::sync::Arc;
+use crate::services::login::{self, Attempt, LoginPolicy, Refusal};
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
 
 payload!(
     /// The result of an account mutation.
     AccountPayload { account: Account }
 );
-
-/// Login settings the mutation needs.
-pub struct LoginSettings {
-    pub keys: Arc<crate::auth::keys::Keys>,
-    pub failure_delay: std::time::Duration,
-}
 
 /// A successful login.
 #[derive(SimpleObject)]
@@ -30,6 +26,10 @@ pub struct LoginPayload {
     pub expires_at: i64,
     /// The account logged in.
     pub account: Account,
+    /// A token for this device, given when the login presented none that is known (shown
+    /// once): send it as `deviceToken` at later logins, and other clients' failed
+    /// attempts will not hold this device back.
+    pub device_token: Option<String>,
 }
 
 /// The result of creating or revoking an API token.
@@ -49,28 +49,68 @@ pub struct AccessMutation;
 #[Object]
 impl AccessMutation {
     /// Logs in with a built-in account and returns a short-lived access token. A wrong
-    /// email or password answers `UNAUTHENTICATED`, the same either way, and slowly.
+    /// email or password answers `UNAUTHENTICATED`, the same either way, and slowly. After
+    /// repeated failures for an email or from a client address, attempts are refused for a
+    /// growing while with `LOGIN_THROTTLED` (`extensions.retryAfter` in seconds) without
+    /// checking the password; a device that presents its `deviceToken` is held back only
+    /// by its own failures. A request may log in once: a second `login` (an alias or a
+    /// batched operation) is `LOGIN_LIMIT_EXCEEDED`.
     async fn login(
         &self,
         ctx: &Context<'_>,
         email: String,
         password: String,
+        #[graphql(desc = "The `deviceToken` an earlier login on this device returned.")]
+        device_token: Option<String>,
     ) -> Result<LoginPayload> {
-        let settings = ctx.data::<LoginSettings>()?;
-        let session = accounts::login(
-            db(ctx)?,
-            &settings.keys,
-            &email,
-            &password,
-            settings.failure_delay,
-        )
-        .await?;
-        Ok(LoginPayload {
-            access_token: session.access_token,
-            token_type: "Bearer".into(),
-            expires_at: session.expires_at,
-            account: Account(session.account),
-        })
+        // Checked when the document arrived; this guard counts what actually executes.
+        let admitted = ctx
+            .data::<LoginsInRequest>()
+            .is_ok_and(LoginsInRequest::admit_one);
+        if !admitted {
+            return Err(async_graphql::Error::new("a request may log in once")
+                .extend_with(|_, e| e.set("code", "LOGIN_LIMIT_EXCEEDED")));
+        }
+        let policy = ctx.data::<LoginPolicy>()?;
+        let address = ctx
+            .data::<ClientAddress>()
+            .map_or("unknown", |a| a.0.as_str());
+        let attempt = Attempt {
+            email: &email,
+            password: &password,
+            device_token: device_token.as_deref(),
+            address,
+        };
+        match login::login(db(ctx)?, policy, request(ctx)?, attempt).await {
+            Ok(session) => Ok(LoginPayload {
+                access_token: session.access_token,
+                token_type: "Bearer".into(),
+                expires_at: session.expires_at,
+                account: Account(session.account),
+                device_token: session.device_token,
+            }),
+            Err(Refusal::WrongCredentials) => {
+                Err(AppError::Unauthenticated("the email or password is wrong".into()).into())
+            }
+            Err(Refusal::Throttled { retry_after_secs }) => Err(async_graphql::Error::new(
+                format!("too many failed logins; try again in {retry_after_secs} s"),
+            )
+            .extend_with(|_, e| {
+                e.set("code", "LOGIN_THROTTLED");
+                e.set("retryAfter", retry_after_secs);
+            })),
+            Err(Refusal::Failed(err)) => Err(err.into()),
+        }
+    }
+
+    /// Lifts an account's login back-off at once (administrators), for example when its
+    /// owner is held back by someone else's guessing. Audited.
+    async fn lift_login_block(&self, ctx: &Context<'_>, account_id: ID) -> Result<AccountPayload> {
+        let result = match ids::row_id(&account_id, "Account", "accountId") {
+            Ok(row) => login::lift_block(db(ctx)?, request(ctx)?, row).await,
+            Err(e) => Err(e),
+        };
+        respond(result, Account)
     }
 
     /// Creates an account (administrators). MEMBER accounts belong to an organisation.
@@ -165,18 +205,35 @@ impl AccessMutation {
             Ok(row) => api_tokens::revoke(db(ctx)?, request(ctx)?, row).await,
             Err(e) => Err(e),
         };
-        match result {
-            Ok(record) => Ok(ApiTokenPayload {
-                token: None,
-                api_token: Some(ApiToken(record)),
-                user_errors: vec![],
-            }),
-            Err(AppError::Invalid(errors)) => Ok(ApiTokenPayload {
-                token: None,
-                api_token: None,
-                user_errors: errors.into_iter().map(UserError::from).collect(),
-            }),
-            Err(other) => Err(other.into()),
-        }
+        token_payload(result)
+    }
+
+    /// Starts a token again that was suspended when the account that created it was
+    /// disabled (administrators). Re-enabling the account does not do this by itself.
+    async fn resume_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiTokenPayload> {
+        let result = match ids::row_id(&id, "ApiToken", "id") {
+            Ok(row) => api_tokens::resume(db(ctx)?, request(ctx)?, row).await,
+            Err(e) => Err(e),
+        };
+        token_payload(result)
+    }
+}
+
+/// A revoked or resumed token's payload.
+fn token_payload(
+    result: crate::error::AppResult<entity::api_token::Model>,
+) -> Result<ApiTokenPayload> {
+    match result {
+        Ok(record) => Ok(ApiTokenPayload {
+            token: None,
+            api_token: Some(ApiToken(record)),
+            user_errors: vec![],
+        }),
+        Err(AppError::Invalid(errors)) => Ok(ApiTokenPayload {
+            token: None,
+            api_token: None,
+            user_errors: errors.into_iter().map(UserError::from).collect(),
+        }),
+        Err(other) => Err(other.into()),
     }
 }

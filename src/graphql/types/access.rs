@@ -5,7 +5,7 @@ use crate::auth::Principal;
 use crate::graphql::enums::Role;
 use crate::graphql::loaders::OrganisationId;
 use crate::graphql::types::organisation::Organisation;
-use crate::graphql::{ids, loaders};
+use crate::graphql::{db, ids, loaders};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{account, api_token, audit_entry};
 
@@ -49,6 +49,17 @@ impl Account {
     /// The last successful login.
     async fn last_login_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.last_login_at
+    }
+
+    /// Until when logins to this account are held back by failed attempts (for clients
+    /// without one of its device tokens); null when they are not. `liftLoginBlock` ends
+    /// it at once.
+    async fn login_blocked_until(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let policy = ctx.data::<crate::services::login::LoginPolicy>()?;
+        Ok(crate::services::login::blocked_until(db(ctx)?, &policy.rules, &self.0.email).await?)
     }
 
     /// The record's version, for `updateAccount`.
@@ -121,6 +132,19 @@ impl ApiToken {
     /// When it was revoked.
     async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.revoked_at
+    }
+
+    /// When it was suspended because the account that created it was disabled; null
+    /// when it is not. Only `resumeApiToken` starts it again.
+    async fn suspended_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.suspended_at
+    }
+
+    /// Whether the token works now: not revoked, suspended or expired.
+    async fn active(&self) -> bool {
+        self.0.revoked_at.is_none()
+            && self.0.suspended_at.is_none()
+            && self.0.expires_at.is_none_or(|at| at > chrono::Utc::now())
     }
 
     /// When it was last used (to the minute).
