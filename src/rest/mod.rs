@@ -21,7 +21,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
         title = "cemr-api REST integration API",
         description = "The register of the CEMR European Charter for Equality of Women and Men in Local Life in Sweden, \
 for regional systems: organisations by SCB code, signatories, action plans and programmes as paged JSON and CSV, and \
-bulk imports. Reads are public; imports need `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents.",
+bulk imports. Reads are public; imports need `Authorization: Bearer <token>`, and a token that is sent must be valid \
+on every route (401 otherwise). Requests are rate-limited by cost per token or client address (429 with `Retry-After`). \
+Errors are RFC 9457 problem documents.",
         version = "1"
     ),
     tags(
@@ -75,5 +77,34 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(routes))
         .split_for_parts();
+    with_admission_responses(api)
+}
+
+/// Adds what admission answers before any handler runs, on every operation: 401 for a
+/// credential that does not verify (public reads included) and 429 over the rate limit.
+fn with_admission_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in api.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            responses.entry("401".into()).or_insert_with(|| {
+                problem("A token was sent but is invalid, revoked, expired or suspended").into()
+            });
+            responses.entry("429".into()).or_insert_with(|| {
+                problem("Over the rate limit; `Retry-After` says when to retry").into()
+            });
+        }
+    }
     api
 }
