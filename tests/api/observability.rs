@@ -75,7 +75,7 @@ async fn metrics_stay_bounded_after_10000_random_operation_names() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_total_counts_every_error_response_by_code() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.http.rate_limit_per_minute = 30).await;
+    let app = spawn_app_with(Backend::Sqlite, |s| s.http.rate_limit_per_minute = 20).await;
     let before = metrics(&app).await;
     let codes = [
         "NOT_FOUND",
