@@ -59,6 +59,15 @@ pub struct DatabaseSettings {
         global = true
     )]
     pub acquire_timeout_ms: u64,
+    /// How long start-up waits for the database (to answer, or for another process to
+    /// finish migrating), in seconds, before it gives up with an error.
+    #[arg(
+        long,
+        env = "DB_STARTUP_TIMEOUT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub startup_timeout_secs: u64,
     /// SQLite only: the largest the database file may grow, in MiB (0: no cap). At the
     /// cap writes answer 503 `STORAGE_FULL` as on a full disk; reads go on.
     #[arg(long, env = "SQLITE_MAX_SIZE_MB", default_value_t = 0, global = true)]
@@ -357,6 +366,7 @@ impl Settings {
                 pool_size: 5,
                 statement_timeout_secs: 30,
                 acquire_timeout_ms: 3_000,
+                startup_timeout_secs: 30,
                 sqlite_max_size_mb: 0,
             },
             http: HttpSettings {
@@ -390,5 +400,9 @@ impl DatabaseSettings {
 
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.acquire_timeout_ms.max(1))
+    }
+
+    pub fn startup_timeout(&self) -> Duration {
+        Duration::from_secs(self.startup_timeout_secs)
     }
 }

@@ -1,6 +1,6 @@
 use cemr_api::cli::{Cli, Command, UserCommand};
 use cemr_api::startup::{self, Application};
-use cemr_api::{db, graphql, http, telemetry};
+use cemr_api::{graphql, http, telemetry};
 use clap::Parser;
 
 #[tokio::main]
@@ -13,7 +13,7 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            db::connect_and_migrate(&cli.settings.database).await?;
+            startup::migrate_database(&cli.settings.database).await?;
         }
         Command::Seed => {
             startup::prepare_database(&cli.settings.database, cli.settings.demo).await?;

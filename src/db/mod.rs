@@ -1,6 +1,7 @@
 //! Connecting to SQLite or PostgreSQL (the URL decides) and migrating. What is particular
 //! to each engine lives in `sqlite` and `postgres`.
 
+pub mod health;
 mod postgres;
 pub mod sqlite;
 
@@ -8,7 +9,7 @@ use crate::config::DatabaseSettings;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How long one attempt to reach the server may take.
@@ -59,31 +60,29 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         .with_context(|| format!("could not connect to {}", redact(url)))
 }
 
-/// Connects and applies every pending migration.
-pub async fn connect_and_migrate(
-    settings: &DatabaseSettings,
-) -> anyhow::Result<DatabaseConnection> {
-    let conn = connect(settings).await?;
-    migrate(&conn).await?;
-    Ok(conn)
-}
-
 pub async fn migrate(conn: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(conn, None).await.context("migration failed")
 }
 
-fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
+/// The file of a SQLite URL; None for an in-memory database.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path.starts_with(':') {
-        return Ok(());
+    if path.is_empty() || path.starts_with(':') || path.contains("mode=memory") {
+        return None;
     }
-    if let Some(parent) = Path::new(path)
-        .parent()
+    Some(PathBuf::from(path))
+}
+
+/// Creates the folder of a SQLite file when missing.
+pub fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    if let Some(parent) = sqlite_path(url)
+        .as_deref()
+        .and_then(Path::parent)
         .filter(|p| !p.as_os_str().is_empty())
     {
         std::fs::create_dir_all(parent)

@@ -29,12 +29,17 @@ const PAGE_SIZE: u64 = 4096;
 /// WAL journal, foreign keys enforced, a busy timeout so concurrent writers queue, the
 /// optional size cap, and the pool rule above.
 pub fn configure(options: &mut ConnectOptions, settings: &DatabaseSettings) {
-    let max_pages = (settings.sqlite_max_size_mb > 0)
-        .then(|| settings.sqlite_max_size_mb.saturating_mul(1024 * 1024) / PAGE_SIZE);
+    let max_pages = max_pages(settings);
     options.map_sqlx_sqlite_opts(move |opts| connection_options(opts, max_pages));
     options.map_sqlx_sqlite_pool_opts(|pool| {
         pool.after_release(|conn, _meta| Box::pin(release_if_settled(conn)))
     });
+}
+
+/// The size cap in pages, if any.
+pub fn max_pages(settings: &DatabaseSettings) -> Option<u64> {
+    (settings.sqlite_max_size_mb > 0)
+        .then(|| settings.sqlite_max_size_mb.saturating_mul(1024 * 1024) / PAGE_SIZE)
 }
 
 /// The options every SQLite connection of the service is opened with.

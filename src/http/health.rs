@@ -1,7 +1,13 @@
-//! Liveness and readiness probes for load balancers and orchestrators.
+//! Liveness and readiness probes for load balancers and orchestrators, and the gate that
+//! turns API requests away at once while the database is down.
 
-use actix_web::{HttpResponse, web};
-use sea_orm::DatabaseConnection;
+use crate::db::health::{Availability, DatabaseHealth, PROBE_TIMEOUT};
+use crate::error::{AppError, HttpError, RETRY_AFTER_SECS};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse, ResponseError, web};
 use serde_json::json;
 
 /// `GET /healthz`: the process is alive and serving HTTP. Never touches the database, so
@@ -14,24 +20,60 @@ pub async fn healthz() -> HttpResponse {
 #[derive(Debug, Clone)]
 pub struct Readiness(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
 
-/// `GET /readyz`: the database answers and the replica is not shutting down; 503
-/// otherwise, so the load balancer stops routing to this replica.
+/// `GET /readyz`: 200 when the replica is not shutting down and the database answers and
+/// takes writes; 503 otherwise, within a second (the probe's own timeout, on a connection
+/// outside the pool), so the load balancer stops routing to this replica. A read-only
+/// database is not ready: the replica could not take writes.
 pub async fn readyz(
-    db: web::Data<DatabaseConnection>,
+    health: web::Data<DatabaseHealth>,
     readiness: web::Data<Readiness>,
 ) -> HttpResponse {
     if !readiness.0.load(std::sync::atomic::Ordering::SeqCst) {
-        return HttpResponse::ServiceUnavailable()
-            .json(json!({ "status": "unavailable", "reason": "shutting down" }));
+        return unavailable("shutting down");
     }
-    match db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
+    match health.check(PROBE_TIMEOUT).await {
+        Availability::Ready => HttpResponse::Ok().json(json!({ "status": "ready" })),
+        Availability::ReadOnly => unavailable("database read-only"),
+        Availability::Unavailable => unavailable("database unavailable"),
+    }
+}
+
+fn unavailable(reason: &str) -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
+        .json(json!({ "status": "unavailable", "reason": reason }))
+}
+
+/// Turns API requests away at once with 503 `DATABASE_UNAVAILABLE` while the database
+/// monitor finds the database down, instead of letting each wait for a connection. Probes,
+/// metrics, the OpenAPI document and GraphiQL need no database and pass.
+pub async fn gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let path = req.path();
+    let needs_database = (path == "/graphql" || path.starts_with("/api/v1/"))
+        && path != "/api/v1/openapi.json"
+        && !path.starts_with("/api/v1/docs");
+    let down = req
+        .app_data::<web::Data<DatabaseHealth>>()
+        .is_some_and(|health| health.last() == Availability::Unavailable);
+    if needs_database && down {
+        let message = "the database is not available at the moment; retry shortly";
+        let response = if path == "/graphql" {
             HttpResponse::ServiceUnavailable()
-                .json(json!({ "status": "unavailable", "reason": "database" }))
-        }
+                .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
+                .content_type("application/json")
+                .json(json!({
+                    "errors": [{ "message": message, "extensions": { "code": "DATABASE_UNAVAILABLE" } }]
+                }))
+        } else {
+            HttpError(AppError::Unavailable(message.into())).error_response()
+        };
+        metrics::counter!("errors_total", "code" => "DATABASE_UNAVAILABLE").increment(1);
+        return Ok(req.into_response(response).map_into_right_body());
     }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// Asks a running service's `/healthz` over plain HTTP/1.0; errors unless it answers 200.

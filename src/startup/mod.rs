@@ -1,26 +1,27 @@
 //! Building the application: the only way to make a server, used by `main` and by the
 //! tests alike. Everything shared (pool, schema) is built once before `HttpServer::new`,
-//! whose closure runs once per worker.
+//! whose closure runs once per worker. Preparing the database first is `database`'s.
+
+mod database;
+
+pub use database::{migrate_database, prepare_database};
 
 use crate::auth::identify::Authenticator;
 use crate::auth::keys::Keys;
-use crate::config::{DatabaseSettings, Settings};
-use crate::db::{self, Engine};
+use crate::config::Settings;
+use crate::db::health::DatabaseHealth;
 use crate::graphql::handler;
 use crate::graphql::{self, graphiql};
 use crate::http::admission::{self, Admission};
 use crate::http::health::{self, Readiness};
 use crate::http::{metrics, not_found, panics, rate_limit, request_log, security};
 use crate::rest::{self, imports::ImportLimits};
-use crate::seed;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use sea_orm::sqlx::{self, Connection as _};
 use std::net::TcpListener;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use utoipa_actix_web::AppExt;
@@ -75,56 +76,6 @@ async fn termination() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Connects, migrates and loads the reference data. On PostgreSQL an advisory lock makes
-/// replicas starting together take turns, so no two migrate at once.
-pub async fn prepare_database(
-    settings: &DatabaseSettings,
-    demo: bool,
-) -> anyhow::Result<DatabaseConnection> {
-    let conn = db::connect(settings).await?;
-    let lock = match Engine::of(&settings.database_url)? {
-        Engine::Postgres => Some(StartupLock::acquire(&settings.database_url).await?),
-        Engine::Sqlite => None,
-    };
-    db::migrate(&conn).await?;
-    seed::reference::load(&conn).await?;
-    if demo {
-        seed::demo::load(&conn).await?;
-    }
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
-    Ok(conn)
-}
-
-/// A PostgreSQL session advisory lock held on its own connection.
-struct StartupLock(sqlx::PgConnection);
-
-/// The lock's key: any constant unique to this service ("cemr" in ASCII).
-const STARTUP_LOCK_KEY: i64 = 0x6365_6d72;
-
-impl StartupLock {
-    async fn acquire(url: &str) -> anyhow::Result<Self> {
-        let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
-        let mut conn = sqlx::PgConnection::connect_with(&options)
-            .await
-            .context("startup lock")?;
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(STARTUP_LOCK_KEY)
-            .execute(&mut conn)
-            .await?;
-        Ok(Self(conn))
-    }
-
-    async fn release(mut self) {
-        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(STARTUP_LOCK_KEY)
-            .execute(&mut self.0)
-            .await;
-        let _ = self.0.close().await;
-    }
-}
-
 impl Application {
     /// Prepares the database and binds the HTTP server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
@@ -144,6 +95,9 @@ impl Application {
         let import_limits = web::Data::new(ImportLimits {
             max_body_bytes: settings.http.import_max_body_bytes,
         });
+        let health = DatabaseHealth::new(&settings.database)?;
+        health.spawn_monitor();
+        let health = web::Data::new(health);
         let db = web::Data::new(db);
         let openapi = rest::document();
         let readiness = Readiness(Arc::new(std::sync::atomic::AtomicBool::new(true)));
@@ -166,6 +120,8 @@ impl Application {
             let (app, _) = App::new()
                 .wrap(from_fn(panics::catch_panics))
                 .wrap(from_fn(admission::admit))
+                // Outside admission, which reads the database to identify the caller.
+                .wrap(from_fn(health::gate))
                 .wrap(from_fn(security::headers))
                 .wrap(security::cors(&origins))
                 .wrap(Compress::default())
@@ -173,6 +129,7 @@ impl Application {
                 .wrap(from_fn(request_log::log_requests))
                 .app_data(readiness_data.clone())
                 .app_data(admission.clone())
+                .app_data(health.clone())
                 .app_data(db.clone())
                 .app_data(endpoint.clone())
                 .configure(not_found::extractor_errors)
