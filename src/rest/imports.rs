@@ -69,7 +69,7 @@ fn replayed(replay: idempotency::Replay) -> HttpResponse {
         (status = 200, description = "Imported (or validated, for a dry run)", body = ImportReport),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A row of an organisation the caller may not write", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The Idempotency-Key was used for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The Idempotency-Key was used for another request, or a concurrent write collided with a row (nothing was written; retry)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV or JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid rows; nothing was written", body = Problem, content_type = "application/problem+json"),

@@ -77,7 +77,35 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(routes))
         .split_for_parts();
-    with_admission_responses(api)
+    with_unavailable_responses(with_admission_responses(api))
+}
+
+/// Adds the 503 every operation can answer when the database cannot serve it.
+fn with_unavailable_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let unavailable = ResponseBuilder::new()
+        .description(
+            "The database cannot serve the request now: `DATABASE_UNAVAILABLE` (down, \
+             unreachable, or no connection free in time), `STORAGE_FULL` (no space left; \
+             nothing was written) or `DATABASE_READ_ONLY`; `Retry-After` says when to retry",
+        )
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    for item in api.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .entry("503".into())
+                .or_insert_with(|| unavailable.clone().into());
+        }
+    }
+    api
 }
 
 /// Adds what admission answers before any handler runs, on every operation: 401 for a

@@ -111,7 +111,11 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoReport> {
         tracing::info!("demo data already loaded");
         return Ok(DemoReport::default());
     }
-    let txn = db.begin().await?;
+    // IMMEDIATE: a seed run beside a serving process queues for the write lock instead
+    // of failing when its reads turn into writes.
+    let txn = db
+        .begin_with_options(crate::services::writing::WRITE_TRANSACTION)
+        .await?;
     let report = generate(&txn).await?;
     txn.commit().await?;
     tracing::warn!(

@@ -110,7 +110,11 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SyncReport> {
         include_str!("data/support_programmes.csv"),
     )?;
 
-    let txn = db.begin().await?;
+    // IMMEDIATE: a seed run beside a serving process queues for the write lock instead
+    // of failing when its reads turn into writes.
+    let txn = db
+        .begin_with_options(crate::services::writing::WRITE_TRANSACTION)
+        .await?;
     let mut report = SyncReport::default();
     report.add(sync_counties(&txn, &counties).await?);
     report.add(sync_county_boards(&txn, &counties).await?);

@@ -11,7 +11,9 @@ mod versions;
 use crate::auth::Caller;
 
 pub use duplicates::duplicate_on;
-pub use transactions::{begin, lock_organisation, lock_organisations, transaction};
+pub use transactions::{
+    WRITE_TRANSACTION, begin, lock_organisation, lock_organisations, transaction,
+};
 pub use validation::{Validator, today};
 pub use versions::{Versioned, check_updated, check_version, save_versioned};
 

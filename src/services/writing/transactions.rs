@@ -14,17 +14,18 @@ use sea_orm::{
 /// key is the organisation's id.
 const ORGANISATION_LOCK_CLASS: i32 = 0x6f72_6720;
 
-/// Starts a write transaction (IMMEDIATE on SQLite, so writers queue on the busy timeout
-/// instead of failing when a reader upgrades).
+/// A write transaction: IMMEDIATE on SQLite, so writers queue on the busy timeout instead
+/// of failing when a reader upgrades to writer. (Read-write is the default; SQLite
+/// refuses an explicit access mode.)
+pub const WRITE_TRANSACTION: TransactionOptions = TransactionOptions {
+    isolation_level: None,
+    access_mode: None,
+    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+};
+
+/// Starts a write transaction.
 pub async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
-    Ok(db
-        .begin_with_options(TransactionOptions {
-            isolation_level: None,
-            // Read-write is the default; SQLite refuses an explicit access mode.
-            access_mode: None,
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        })
-        .await?)
+    Ok(db.begin_with_options(WRITE_TRANSACTION).await?)
 }
 
 /// Runs `work` in one write transaction: committed when it returns `Ok`, rolled back

@@ -111,6 +111,13 @@ async fn a_stopped_postgresql_answers_503_at_once_and_recovers_without_restart()
         "DATABASE_UNAVAILABLE"
     );
     assert!(took < QUICK, "GraphQL took {took:?}");
+    let response = app
+        .client
+        .get(format!("{}/api/v1/organisations", app.address))
+        .send()
+        .await
+        .expect("request");
+    assert!(response.headers().contains_key("retry-after"));
     let (status, body, took) = app.get("/api/v1/organisations").await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["code"], "DATABASE_UNAVAILABLE");
