@@ -415,16 +415,16 @@ fn admit_operations(
 async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media: Media) -> Answer {
     let context = &call.context;
     let label = endpoint.labels.label(prepared.name.as_deref()).to_owned();
+    let (loaders, fetches) = loaders::for_request(endpoint.db.clone(), context.clone());
     let request = prepared
         .request
-        .data(loaders::for_request(endpoint.db.clone(), context.clone()))
+        .data(loaders)
         .data(context.clone())
         .data(call.address.clone())
         .data(call.logins.clone());
     let started = std::time::Instant::now();
-    let Ok(response) =
-        tokio::time::timeout(endpoint.timeout, endpoint.schema.execute(request)).await
-    else {
+    let execution = fetches.run_beside(endpoint.schema.execute(request));
+    let Ok(response) = tokio::time::timeout(endpoint.timeout, execution).await else {
         crate::http::metrics::graphql_operation(&label, started.elapsed().as_secs_f64());
         return Answer::error(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -2,6 +2,7 @@
 //! to over HTTP. Every database test runs on SQLite and, when `TEST_DATABASE_URL` points
 //! at PostgreSQL, on PostgreSQL too, each in a fresh database of its own.
 
+mod fingerprint;
 mod fixtures;
 mod helpers;
 
@@ -20,6 +21,7 @@ mod rate_limits;
 mod reference_data;
 mod register;
 mod rest;
+mod rig;
 mod robustness;
 mod schema_sdl;
 mod signatories;

@@ -7,11 +7,13 @@ mod geography;
 mod register;
 mod studies;
 mod support;
+mod waves;
 
 pub use geography::*;
 pub use register::*;
 pub use studies::*;
 pub use support::*;
+pub use waves::Fetches;
 
 use crate::error::AppError;
 use crate::services::writing::RequestContext;
@@ -19,6 +21,7 @@ use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::time::Duration;
 
 /// Batches look-ups of one request against the database, with the request's caller:
 /// loaders of restricted data ask the policy with it.
@@ -30,9 +33,15 @@ pub struct DbLoader {
 /// The loaders of one request.
 pub type Loaders = DataLoader<DbLoader>;
 
-/// Creates the loaders for one request.
-pub fn for_request(db: DatabaseConnection, request: RequestContext) -> Loaders {
-    DataLoader::new(DbLoader { db, request }, tokio::spawn)
+/// Creates the loaders for one request, and the queue of their fetches, which
+/// `Fetches::run_beside` runs in waves beside the request's execution.
+pub fn for_request(db: DatabaseConnection, request: RequestContext) -> (Loaders, Fetches) {
+    let fetches = Fetches::default();
+    let queue = fetches.clone();
+    // No batch window: a wave starts when the execution waits, not after a delay.
+    let loaders = DataLoader::new(DbLoader { db, request }, move |fetch| queue.queue(fetch))
+        .delay(Duration::ZERO);
+    (loaders, fetches)
 }
 
 pub(crate) fn fail(err: AppError) -> async_graphql::Error {
