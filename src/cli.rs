@@ -26,6 +26,9 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL) to standard output; needs no database.
     ExportSchema,
+    /// Print the REST API's OpenAPI document (JSON) to standard output; needs no
+    /// database. `openapi.json` in the repository is this output.
+    ExportOpenapi,
     /// Exit 0 when the service at BIND answers `GET /healthz` (for container health
     /// checks, where no HTTP client is installed).
     Healthcheck,

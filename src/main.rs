@@ -1,6 +1,6 @@
 use cemr_api::cli::{Cli, Command, UserCommand};
 use cemr_api::startup::{self, Application};
-use cemr_api::{graphql, http, telemetry};
+use cemr_api::{graphql, http, rest, telemetry};
 use clap::Parser;
 
 #[tokio::main]
@@ -19,6 +19,7 @@ async fn main() -> anyhow::Result<()> {
             startup::prepare_database(&cli.settings.database, cli.settings.demo).await?;
         }
         Command::ExportSchema => print!("{}", graphql::schema::sdl()),
+        Command::ExportOpenapi => print!("{}", rest::openapi_json()?),
         Command::Healthcheck => http::health::probe(&cli.settings.http.bind)?,
         Command::User {
             action:

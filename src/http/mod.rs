@@ -11,3 +11,4 @@ pub mod panics;
 pub mod rate_limit;
 pub mod request_log;
 pub mod security;
+pub mod uri;

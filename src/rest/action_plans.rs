@@ -18,15 +18,13 @@ use std::collections::HashMap;
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// Organisation codes, comma-separated.
+    #[param(example = "2582,0880")]
     pub organisation: Option<String>,
     /// County codes, comma-separated.
+    #[param(example = "25")]
     pub county: Option<String>,
     /// Only plans changed (or followed up) at or after this time (RFC 3339).
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Items per page, 1–100 (default 100).
-    pub limit: Option<i32>,
-    /// The cursor from the previous page's `next` link.
-    pub cursor: Option<String>,
 }
 
 impl PlanQuery {
@@ -75,7 +73,7 @@ async fn represent(
 /// Action plans in id order, with their articles and follow-up reports.
 #[utoipa::path(
     tag = "register",
-    params(PlanQuery),
+    params(PlanQuery, Paging),
     responses(
         (status = 200, description = "A page of action plans", body = ListEnvelope<ActionPlanDto>),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -86,14 +84,11 @@ async fn represent(
 pub async fn list_action_plans(
     req: HttpRequest,
     query: web::Query<PlanQuery>,
+    paging: web::Query<Paging>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
     let filter = query.filter();
-    let paging = Paging {
-        limit: query.limit,
-        cursor: query.cursor.clone(),
-    };
-    let page = action_plans::list(db.get_ref(), &filter, &paging.args()).await?;
+    let page = action_plans::list(db.get_ref(), &filter, &paging.args()?).await?;
     let next = next_link(&req, &page);
     let count = action_plans::count(db.get_ref(), &filter).await?;
     let values = represent(&db, page.items.into_iter().map(|(_, p)| p).collect()).await?;
@@ -110,9 +105,11 @@ pub async fn list_action_plans(
 /// An action plan by its id.
 #[utoipa::path(
     tag = "register",
-    params(("id" = i32, Path, description = "The plan's id")),
+    params(("id" = i32, Path, description = "The plan's id", example = 1)),
     responses(
         (status = 200, description = "The action plan", body = ActionPlanDto),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -152,7 +149,14 @@ pub const PLAN_COLUMNS: [&str; 12] = [
 ];
 
 /// Action plans as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
-#[utoipa::path(tag = "register", params(PlanQuery), responses((status = 200, description = "CSV", content_type = "text/csv", body = String)))]
+#[utoipa::path(
+    tag = "register",
+    params(PlanQuery),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/action-plans.csv")]
 pub async fn action_plans_csv(
     query: web::Query<PlanQuery>,

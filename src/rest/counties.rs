@@ -27,7 +27,13 @@ async fn represent(
 }
 
 /// All 21 counties in code order.
-#[utoipa::path(tag = "reference", responses((status = 200, description = "The counties", body = ListEnvelope<CountyDto>)))]
+#[utoipa::path(
+    tag = "reference",
+    responses(
+        (status = 200, description = "The counties", body = ListEnvelope<CountyDto>),
+        (status = 304, description = "Not modified (If-None-Match)"),
+    )
+)]
 #[get("/counties")]
 pub async fn list_counties(
     req: HttpRequest,
@@ -48,9 +54,10 @@ pub async fn list_counties(
 /// A county by SCB's two-digit code.
 #[utoipa::path(
     tag = "reference",
-    params(("code" = String, Path, description = "e.g. \"25\"")),
+    params(("code" = String, Path, description = "SCB's two-digit county code", example = "25")),
     responses(
         (status = 200, description = "The county", body = CountyDto),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such county", body = Problem, content_type = "application/problem+json"),
     )
 )]

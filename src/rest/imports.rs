@@ -60,15 +60,17 @@ fn replayed(replay: idempotency::Replay) -> HttpResponse {
 #[utoipa::path(
     tag = "imports",
     params(
-        ("kind" = String, Path, description = "signatures, action-plans, follow-ups or programme-participations"),
+        ("kind" = String, Path, description = "signatures, action-plans, follow-ups or programme-participations", example = "action-plans"),
         ImportQuery,
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first result is returned again"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first result is returned again (1–200 characters)", example = "nightly-2026-11-26"),
     ),
     request_body(content((String = "text/csv"), (Vec<serde_json::Value> = "application/json")), description = "CSV with a header row, or a JSON array of objects with the same field names"),
     responses(
         (status = 200, description = "Imported (or validated, for a dry run)", body = ImportReport),
+        (status = 400, description = "Invalid parameters or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A row of an organisation the caller may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No import of that kind", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The Idempotency-Key was used for another request, or a concurrent write collided with a row (nothing was written; retry)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV or JSON", body = Problem, content_type = "application/problem+json"),

@@ -36,26 +36,36 @@ pub struct Problem {
     /// The stable code, as in GraphQL's `extensions.code`.
     pub code: String,
     /// Field or row errors, when there are any.
+    #[serde(default)]
     pub errors: Vec<serde_json::Value>,
 }
 
 /// Paging parameters of every list.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Items per page, 1–100 (default 100).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     /// The cursor from the previous page's `next` link.
     pub cursor: Option<String>,
 }
 
 impl Paging {
-    pub fn args(&self) -> PageArgs {
-        PageArgs {
-            first: Some(self.limit.unwrap_or(100)),
+    /// The page wanted; a `limit` outside 1–100 is refused.
+    pub fn args(&self) -> Result<PageArgs, AppError> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=100).contains(&limit) {
+            return Err(AppError::bad_input(format!(
+                "limit {limit} is not within 1–100"
+            )));
+        }
+        Ok(PageArgs {
+            first: Some(limit),
             after: self.cursor.clone(),
             last: None,
             before: None,
-        }
+        })
     }
 }
 

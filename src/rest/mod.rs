@@ -7,8 +7,12 @@ pub mod counties;
 pub mod dto;
 pub mod imports;
 pub mod listing;
+mod openapi;
 pub mod organisations;
 pub mod programmes;
+
+use openapi::CommonAnswers;
+pub use openapi::openapi_json;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -77,7 +81,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(routes))
         .split_for_parts();
-    with_unavailable_responses(with_admission_responses(api))
+    let mut api = with_unavailable_responses(with_admission_responses(api));
+    // After the paths are collected: `modifiers(…)` above runs before there are any.
+    CommonAnswers.modify(&mut api);
+    api
 }
 
 /// Adds the 503 every operation can answer when the database cannot serve it.

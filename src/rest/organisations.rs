@@ -16,34 +16,50 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// Filters of organisation and signatory lists; lists are comma-separated.
+/// Filters of organisation and signatory lists (and their CSV files); lists are
+/// comma-separated.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     /// Kinds: MUNICIPALITY, REGION (includes Gotland), MUNICIPAL_FEDERATION, NATIONAL_ASSOCIATION, OTHER.
+    #[param(example = "MUNICIPALITY,REGION")]
     pub kind: Option<String>,
     /// County codes, e.g. "01,25".
+    #[param(example = "01,25")]
     pub county: Option<String>,
     /// Signatory statuses: SIGNED, WITHDRAWN, NEVER_SIGNED.
+    #[param(example = "SIGNED,WITHDRAWN")]
     pub status: Option<String>,
     /// Action plan statuses: NONE_DUE_YET, OVERDUE, ADOPTED, FOLLOWED_UP.
+    #[param(example = "OVERDUE")]
     pub action_plan_status: Option<String>,
     /// Support programme codes, e.g. "MODELLKONCEPTET".
+    #[param(example = "MODELLKONCEPTET")]
     pub programme: Option<String>,
     /// Signed in this year or later.
     pub signed_from: Option<i32>,
     /// Signed in this year or earlier.
     pub signed_to: Option<i32>,
     /// The name contains this text (case-insensitive, Swedish letters included).
+    #[param(example = "örebro")]
     pub q: Option<String>,
     /// Only rows changed at or after this time (RFC 3339), for incremental sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Order: `name` (Swedish alphabetical, default), `code` or `signed_on`.
-    pub order: Option<String>,
-    /// Items per page, 1–100 (default 100).
-    pub limit: Option<i32>,
-    /// The cursor from the previous page's `next` link.
-    pub cursor: Option<String>,
+    #[param(inline)]
+    pub order: Option<OrganisationOrder>,
+}
+
+/// The order of an organisation list.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationOrder {
+    /// Swedish alphabetical order of names.
+    Name,
+    /// SCB code.
+    Code,
+    /// Signing date (organisations without one last).
+    SignedOn,
 }
 
 impl OrganisationQuery {
@@ -66,21 +82,11 @@ impl OrganisationQuery {
         })
     }
 
-    fn order(&self) -> AppResult<OrganisationOrderField> {
-        match self.order.as_deref() {
-            None | Some("name") => Ok(OrganisationOrderField::Name),
-            Some("code") => Ok(OrganisationOrderField::Code),
-            Some("signed_on") => Ok(OrganisationOrderField::SignedOn),
-            Some(other) => Err(AppError::bad_input(format!(
-                "order {other:?} is not one of name, code, signed_on"
-            ))),
-        }
-    }
-
-    fn paging(&self) -> Paging {
-        Paging {
-            limit: self.limit,
-            cursor: self.cursor.clone(),
+    fn order(&self) -> OrganisationOrderField {
+        match self.order {
+            None | Some(OrganisationOrder::Name) => OrganisationOrderField::Name,
+            Some(OrganisationOrder::Code) => OrganisationOrderField::Code,
+            Some(OrganisationOrder::SignedOn) => OrganisationOrderField::SignedOn,
         }
     }
 }
@@ -122,11 +128,11 @@ async fn page(
     req: &HttpRequest,
     db: &DatabaseConnection,
     query: &OrganisationQuery,
+    paging: &Paging,
     signatories_only: bool,
 ) -> Result<HttpResponse, HttpError> {
     let filter = query.filter(signatories_only)?;
-    let page =
-        organisations::list(db, &filter, query.order()?, false, &query.paging().args()).await?;
+    let page = organisations::list(db, &filter, query.order(), false, &paging.args()?).await?;
     let next = next_link(req, &page);
     let count = organisations::count(db, &filter).await?;
     let values = represent(db, page.items.into_iter().map(|(_, o)| o).collect()).await?;
@@ -143,7 +149,7 @@ async fn page(
 /// Organisations (municipalities, regions, other bodies) with their register status.
 #[utoipa::path(
     tag = "register",
-    params(OrganisationQuery),
+    params(OrganisationQuery, Paging),
     responses(
         (status = 200, description = "A page of organisations", body = ListEnvelope<OrganisationDto>),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -154,15 +160,16 @@ async fn page(
 pub async fn list_organisations(
     req: HttpRequest,
     query: web::Query<OrganisationQuery>,
+    paging: web::Query<Paging>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    page(&req, &db, &query, false).await
+    page(&req, &db, &query, &paging, false).await
 }
 
 /// Signatories: organisations with a signature on record (signed or withdrawn).
 #[utoipa::path(
     tag = "register",
-    params(OrganisationQuery),
+    params(OrganisationQuery, Paging),
     responses(
         (status = 200, description = "A page of signatories", body = ListEnvelope<OrganisationDto>),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -173,9 +180,10 @@ pub async fn list_organisations(
 pub async fn list_signatories(
     req: HttpRequest,
     query: web::Query<OrganisationQuery>,
+    paging: web::Query<Paging>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    page(&req, &db, &query, true).await
+    page(&req, &db, &query, &paging, true).await
 }
 
 async fn one(
@@ -201,9 +209,10 @@ async fn one(
 /// An organisation by its code ("0180"; a region by its county's "01" or Kolada's "0001").
 #[utoipa::path(
     tag = "register",
-    params(("code" = String, Path, description = "The organisation's code")),
+    params(("code" = String, Path, description = "The organisation's code", example = "1880")),
     responses(
         (status = 200, description = "The organisation", body = OrganisationDto),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -219,9 +228,10 @@ pub async fn get_organisation(
 /// A signatory by its organisation code.
 #[utoipa::path(
     tag = "register",
-    params(("code" = String, Path, description = "The organisation's code")),
+    params(("code" = String, Path, description = "The organisation's code", example = "2582")),
     responses(
         (status = 200, description = "The signatory", body = OrganisationDto),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such signatory", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -275,14 +285,17 @@ async fn every(
 #[utoipa::path(
     tag = "register",
     params(OrganisationQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/signatories.csv")]
 pub async fn signatories_csv(
     query: web::Query<OrganisationQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    let rows = every(&db, &query.filter(true)?, query.order()?).await?;
+    let rows = every(&db, &query.filter(true)?, query.order()).await?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     let lines = rows
         .into_iter()
@@ -321,14 +334,17 @@ pub async fn signatories_csv(
 #[utoipa::path(
     tag = "register",
     params(OrganisationQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/organisations.csv")]
 pub async fn organisations_csv(
     query: web::Query<OrganisationQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    let rows = every(&db, &query.filter(false)?, query.order()?).await?;
+    let rows = every(&db, &query.filter(false)?, query.order()).await?;
     let lines = rows
         .into_iter()
         .map(|o| {

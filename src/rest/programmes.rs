@@ -8,7 +8,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use sea_orm::DatabaseConnection;
 
 /// SKR's support programmes, oldest first.
-#[utoipa::path(tag = "reference", responses((status = 200, description = "The programmes", body = ListEnvelope<ProgrammeDto>)))]
+#[utoipa::path(
+    tag = "reference",
+    responses(
+        (status = 200, description = "The programmes", body = ListEnvelope<ProgrammeDto>),
+        (status = 304, description = "Not modified (If-None-Match)"),
+    )
+)]
 #[get("/programmes")]
 pub async fn list_programmes(
     req: HttpRequest,
@@ -33,9 +39,10 @@ pub async fn list_programmes(
 /// A programme by its code, e.g. "MODELLKONCEPTET".
 #[utoipa::path(
     tag = "reference",
-    params(("code" = String, Path, description = "The programme's code")),
+    params(("code" = String, Path, description = "The programme's code", example = "MODELLKONCEPTET")),
     responses(
         (status = 200, description = "The programme", body = ProgrammeDto),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such programme", body = Problem, content_type = "application/problem+json"),
     )
 )]

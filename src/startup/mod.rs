@@ -14,7 +14,7 @@ use crate::graphql::handler;
 use crate::graphql::{self, graphiql};
 use crate::http::admission::{self, Admission};
 use crate::http::health::{self, Readiness};
-use crate::http::{metrics, not_found, panics, rate_limit, request_log, security};
+use crate::http::{metrics, not_found, panics, rate_limit, request_log, security, uri};
 use crate::rest::{self, imports::ImportLimits};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
@@ -118,6 +118,7 @@ impl Application {
             // The first `wrap` is the innermost: refusals of admission still get the
             // security headers, CORS and compression, and are counted and logged.
             let (app, _) = App::new()
+                .wrap(from_fn(uri::refuse_nul))
                 .wrap(from_fn(panics::catch_panics))
                 .wrap(from_fn(admission::admit))
                 // Outside admission, which reads the database to identify the caller.

@@ -16,6 +16,7 @@ mod layering;
 mod login_throttling;
 mod migrations;
 mod observability;
+mod openapi;
 mod organisations;
 mod rate_limits;
 mod reference_data;
