@@ -1,6 +1,6 @@
 # cemr-api container: multi-stage, dependencies cached in their own layer, slim
-# non-root runtime. The build command is the one CI runs:
-#   cargo build --release --locked --bin cemr-api
+# non-root runtime. CI runs this file's `RUN cargo build --release …` line as it stands,
+# and tests/api/container.rs runs the binary as this user on this layout.
 FROM rust:1.95-slim-bookworm AS chef
 RUN cargo install cargo-chef --locked --version 0.1.77
 WORKDIR /app
@@ -17,12 +17,19 @@ COPY . .
 RUN cargo build --release --locked --bin cemr-api
 
 FROM debian:bookworm-slim AS runtime
+# The data folder is created and handed to the service user here, before VOLUME: a new
+# volume starts as a copy of it, owner included, so the default SQLite file can be made.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /var/lib/cemr --create-home cemr
+ && groupadd --system --gid 10001 cemr \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/cemr --create-home cemr \
+ && mkdir -p /var/lib/cemr/data \
+ && chown -R 10001:10001 /var/lib/cemr
+# Stripped by the release profile (Cargo.toml).
 COPY --from=builder /app/target/release/cemr-api /usr/local/bin/cemr-api
-USER cemr
+# Numeric, so an orchestrator can check it is not root (runAsNonRoot) without /etc/passwd.
+USER 10001:10001
 WORKDIR /var/lib/cemr
 # Configuration by environment; see the README for every variable. For production set
 # DATABASE_URL=postgres://… (the embedded SQLite default keeps its file in the volume).

@@ -2,7 +2,7 @@
 //! committed `openapi.json` holds it (`cemr-api export-openapi`).
 
 use utoipa::Modify;
-use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{
     Content, ObjectBuilder, Ref, RefOr, Required, Response, ResponseBuilder, Type,
 };

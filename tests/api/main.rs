@@ -5,13 +5,17 @@
 mod fingerprint;
 mod fixtures;
 mod helpers;
+mod process;
 
+mod cli;
 mod conformance;
+mod container;
 mod faults;
 mod graphql_http;
 mod hardening;
 mod health;
 mod identity;
+mod journey;
 mod layering;
 mod login_throttling;
 mod migrations;
@@ -25,6 +29,7 @@ mod rest;
 mod rig;
 mod robustness;
 mod schema_sdl;
+mod shutdown;
 mod signatories;
 mod statements;
 mod studies;
