@@ -18,6 +18,7 @@ pub mod m20261130_000008_add_unique_keys;
 mod m20261130_000013_create_login_throttle;
 mod m20261130_000014_add_token_suspension;
 mod m20261130_000015_add_plan_missing_fact;
+mod m20261130_000010_create_study_releases;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_add_token_suspension::Migration),
             Box::new(m20261130_000015_add_plan_missing_fact::Migration),
             Box::new(m20261130_000008_add_unique_keys::Migration),
+            Box::new(m20261130_000010_create_study_releases::Migration),
         ]
     }
 }
