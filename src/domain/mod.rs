@@ -39,6 +39,7 @@ macro_rules! stored_enum {
 pub(crate) use stored_enum;
 
 pub mod charter;
+pub mod codebook;
 pub mod codes;
 pub mod dates;
 pub mod names;

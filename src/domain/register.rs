@@ -135,5 +135,8 @@ stored_enum! {
         Demo => "DEMO",
         /// Reported through the API by the organisation itself or an administrator.
         Reported => "REPORTED",
+        /// Made up to be consistent with published aggregates, not the original records
+        /// (the 2021 study's interview rows).
+        Reconstructed => "RECONSTRUCTED",
     }
 }

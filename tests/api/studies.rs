@@ -1,19 +1,17 @@
-//! Follow-up studies: the 2021 dataset reproduces every published figure, small groups
-//! are suppressed, a second study needs no migration, and interview records reach only
+//! The 2021 study: its published release reproduces every figure the report printed and
+//! says where, tells reconstructed figures apart, and its interview records reach only
 //! researchers and administrators.
 
-use crate::helpers::{TestApp, admin_token, member_token, on_both_engines, token};
+use crate::helpers::{TestApp, admin_token, member_token, on_both_engines};
+use crate::study_builder::researcher;
 use serde_json::{Value, json};
 
 on_both_engines!(
     the_2021_study_reproduces_every_published_figure,
-    small_groups_are_suppressed_at_k_minus_one_and_shown_at_k_and_k_plus_one,
+    every_figure_says_whether_the_report_published_it,
+    interviewees_of_one_organisation_never_disagree_in_the_2021_data,
     interview_records_reach_only_researchers_and_administrators,
 );
-
-fn researcher() -> String {
-    token("RESEARCHER", None)
-}
 
 async fn study_id(app: &TestApp) -> Value {
     app.data(r#"{ study(slug: "cemr-followup-2021") { id } }"#, json!({}))
@@ -22,17 +20,18 @@ async fn study_id(app: &TestApp) -> Value {
 }
 
 const STATISTICS: &str = r#"query($study: ID!) { studyStatistics(study: $study) {
-  minimumGroupSize interviews sessions groupInterviews digitalInterviews shortestInterviewMinutes longestInterviewMinutes
-  participants { kind total signatories suppressed }
-  interviewees { group { code label } total byRole { role count suppressed } byRoleAndGender { role gender count suppressed } }
-  signingYears { base values { value count suppressed } }
-  signingsWithinProgrammes { programme { code } organisations suppressed }
-  actionPlanSituations { base values { value count suppressed } }
-  ratings { respondents suppressed mean median distribution { value count suppressed } }
+  release minimumGroupSize interviews sessions groupInterviews digitalInterviews shortestInterviewMinutes longestInterviewMinutes
+  participants { kind total { count } signatories { count suppressed } }
+  interviewees { group { code label } total { count suppressed origin publishedIn } byRole { role count suppressed origin } byRoleAndGender { role gender count suppressed origin publishedIn } }
+  signingYears { base values { value count suppressed origin publishedIn } }
+  signingsWithinProgrammes { programmeCode organisations suppressed origin publishedIn }
+  actionPlanSituations { base values { value count suppressed origin publishedIn } }
+  ratings { respondents suppressed mean median origin publishedIn distribution { value count suppressed origin } }
   motives { base values { value count } }
   supportWanted { base }
   governanceModels { base }
   awareness { base values { value count } }
+  figures { key value suppressed origin publishedIn }
 } }"#;
 
 fn group<'a>(stats: &'a Value, code: &str) -> &'a Value {
@@ -61,20 +60,24 @@ fn value_count(frequencies: &Value, value: &str) -> Value {
         .flatten()
         .find(|v| v["value"] == value)
         .map(|v| v["count"].clone())
-        .unwrap_or(json!(0))
+        .unwrap_or(Value::Null)
 }
 
 async fn the_2021_study_reproduces_every_published_figure(app: TestApp) {
     let id = study_id(&app).await;
     let stats = app.data(STATISTICS, json!({ "study": id })).await["studyStatistics"].clone();
+    assert_eq!(
+        stats["release"], 1,
+        "the seeded study is served through release 1"
+    );
 
     // 54 interviews: 46 with members' representatives, 4 SKR, 4 experts.
     assert_eq!(stats["interviews"], 54);
     let members = group(&stats, "MEMBER");
-    assert_eq!(members["total"], 46);
-    assert_eq!(group(&stats, "SKR")["total"], 4);
-    assert_eq!(group(&stats, "EXPERTS")["total"], 4);
-    // Table 1 with its gender splits.
+    assert_eq!(members["total"]["count"], 46);
+    assert_eq!(group(&stats, "SKR")["total"]["count"], 4);
+    assert_eq!(group(&stats, "EXPERTS")["total"]["count"], 4);
+    // Table 1 with its gender splits, the 1 included: the report printed it.
     for (role, total, women, men) in [
         ("STRATEGIST", 17, 16, 1),
         ("MANAGEMENT", 16, 9, 7),
@@ -90,29 +93,49 @@ async fn the_2021_study_reproduces_every_published_figure(app: TestApp) {
         assert_eq!(cell(members, role, "WOMAN"), json!(women), "{role} women");
         assert_eq!(cell(members, role, "MAN"), json!(men), "{role} men");
     }
-    // Gender is not shown for SKR and the experts: groups below five.
+    // SKR and the experts: 4 in the "other" column as printed; their gender is not
+    // shown, as the report did not show it.
     for code in ["SKR", "EXPERTS"] {
         let small = group(&stats, code);
+        let other = small["byRole"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["role"] == "OTHER")
+            .expect("other");
+        assert_eq!(other["count"], 4, "{code}");
         for c in small["byRoleAndGender"]
             .as_array()
             .into_iter()
             .flatten()
-            .chain(small["byRole"].as_array().into_iter().flatten())
+            .filter(|c| c["role"] == "OTHER")
         {
             assert_eq!(
                 (c["count"].clone(), c["suppressed"].clone()),
                 (Value::Null, json!(true)),
-                "{code}"
+                "{code}: {c}"
             );
         }
     }
     // 14 municipalities and 6 regions; 12 and 6 of them signatories: 18.
+    let kinds: Vec<(Value, Value, Value)> = stats["participants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p["kind"].clone(),
+                p["total"]["count"].clone(),
+                p["signatories"]["count"].clone(),
+            )
+        })
+        .collect();
     assert_eq!(
-        stats["participants"],
-        json!([
-            { "kind": "MUNICIPALITY", "total": 14, "signatories": 12, "suppressed": false },
-            { "kind": "REGION", "total": 6, "signatories": 6, "suppressed": false },
-        ])
+        kinds,
+        vec![
+            (json!("MUNICIPALITY"), json!(14), json!(12)),
+            (json!("REGION"), json!(6), json!(6)),
+        ]
     );
     // Signing years known for 18: 6 in 2008, 10 in the programme years, 2 in 2014.
     assert_eq!(stats["signingYears"]["base"], 18);
@@ -123,7 +146,7 @@ async fn the_2021_study_reproduces_every_published_figure(app: TestApp) {
             .as_array()
             .into_iter()
             .flatten()
-            .find(|p| p["programme"]["code"] == code)
+            .find(|p| p["programmeCode"] == code)
             .map(|p| p["organisations"].clone())
     };
     assert_eq!(programme("HALLBAR_JAMSTALLDHET"), Some(json!(10)));
@@ -151,15 +174,16 @@ async fn the_2021_study_reproduces_every_published_figure(app: TestApp) {
     );
     assert_eq!(stats["digitalInterviews"], 54);
     assert_eq!(stats["groupInterviews"], 3);
-    // Awareness is generally low.
-    let awareness = &stats["awareness"];
-    let low = value_count(awareness, "LOW").as_u64().unwrap_or(0);
-    assert!(
-        awareness["values"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .all(|v| v["count"].as_u64().unwrap_or(0) <= low)
+    // Every codebook value is listed, in codebook order, withheld or not.
+    let awareness: Vec<Value> = stats["awareness"]["values"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| v["value"].clone())
+        .collect();
+    assert_eq!(
+        awareness,
+        vec![json!("HIGH"), json!("LOW"), json!("NONE"), json!("UNKNOWN")]
     );
 
     let study = app
@@ -215,205 +239,6 @@ async fn the_2021_study_reproduces_every_published_figure(app: TestApp) {
             .unwrap_or_default()
             .is_empty()
     }));
-}
-
-/// Creates a study with three respondent groups of `sizes` interviewees, each of whom
-/// rates the charter and answers a dimension no earlier study coded.
-async fn study_with_groups(app: &TestApp, sizes: &[usize]) -> Value {
-    let researcher = researcher();
-    let (_, body) = app
-        .graphql_as(
-            Some(&researcher),
-            r#"mutation { createStudy(input: { slug: "second-followup", title: "Second follow-up", year: 2026, commissionedBy: "SKR", performedBy: "A university", questions: ["Q1"] }) {
-                study { id } userErrors { code } } }"#,
-            json!({}),
-        )
-        .await;
-    let study = body["data"]["createStudy"]["study"]["id"].clone();
-    assert!(study.is_string(), "{body}");
-    for (n, size) in sizes.iter().enumerate() {
-        let code = format!("GROUP_{n}");
-        let (_, body) = app
-            .graphql_as(
-                Some(&researcher),
-                r#"mutation($study: ID!, $code: String!) { addRespondentGroup(studyId: $study, code: $code, label: $code, isMember: false) {
-                    respondentGroup { code } userErrors { code } } }"#,
-                json!({ "study": study, "code": code }),
-            )
-            .await;
-        assert_eq!(
-            body["data"]["addRespondentGroup"]["userErrors"],
-            json!([]),
-            "{body}"
-        );
-        let groups = app
-            .data(
-                r#"query($id: ID!) { study(id: $id) { respondentGroups { code } } }"#,
-                json!({ "id": study }),
-            )
-            .await;
-        assert!(
-            groups["study"]["respondentGroups"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|g| g["code"] == code)
-        );
-        let group_id = group_row_id(app, &code).await;
-        for i in 0..*size {
-            let (_, body) = app
-                .graphql_as(
-                    Some(&researcher),
-                    r#"mutation($study: ID!, $input: InterviewInput!) { recordInterview(studyId: $study, input: $input) { interview { id } userErrors { field code } } }"#,
-                    json!({ "study": study, "input": {
-                        "reference": format!("{code}-{i}"), "respondentGroupId": group_id, "role": "STRATEGIST",
-                        "gender": if i % 2 == 0 { "WOMAN" } else { "MAN" }, "heldOn": "2026-01-15", "durationMinutes": 45,
-                        "answers": [{ "dimension": "RATING", "value": "4" }, { "dimension": "DIGITAL_MATURITY", "value": format!("LEVEL_{}", n) }]
-                    } }),
-                )
-                .await;
-            assert_eq!(
-                body["data"]["recordInterview"]["userErrors"],
-                json!([]),
-                "{body}"
-            );
-        }
-    }
-    study
-}
-
-/// The row id of a respondent group, which interviews refer to.
-async fn group_row_id(app: &TestApp, code: &str) -> i64 {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let db = app.db().await;
-    entity::respondent_group::Entity::find()
-        .filter(entity::respondent_group::Column::Code.eq(code))
-        .one(&db)
-        .await
-        .expect("query")
-        .map(|g| i64::from(g.id))
-        .expect("group")
-}
-
-async fn small_groups_are_suppressed_at_k_minus_one_and_shown_at_k_and_k_plus_one(app: TestApp) {
-    // k is 5: groups of 4, 5 and 6 interviewees.
-    let study = study_with_groups(&app, &[4, 5, 6]).await;
-    let stats = app.data(STATISTICS, json!({ "study": study })).await["studyStatistics"].clone();
-    assert_eq!(stats["minimumGroupSize"], 5);
-    assert_eq!(stats["interviews"], 15);
-    let below = group(&stats, "GROUP_0");
-    assert_eq!(below["total"], 4, "a group's own total stays visible");
-    for c in below["byRoleAndGender"].as_array().into_iter().flatten() {
-        assert_eq!(
-            (c["count"].clone(), c["suppressed"].clone()),
-            (Value::Null, json!(true)),
-            "never 0, never a value"
-        );
-    }
-    for (code, size, women) in [("GROUP_1", 5, 3), ("GROUP_2", 6, 3)] {
-        let shown = group(&stats, code);
-        assert_eq!(shown["total"], size);
-        assert_eq!(cell(shown, "STRATEGIST", "WOMAN"), json!(women), "{code}");
-        assert_eq!(
-            cell(shown, "STRATEGIST", "MAN"),
-            json!(size - women),
-            "{code}"
-        );
-        assert!(
-            shown["byRoleAndGender"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .all(|c| c["suppressed"] == false)
-        );
-    }
-    // Differencing: no total across groups of a breakdown exists, so the suppressed
-    // cells cannot be recovered from visible ones.
-    let shown_sum: i64 = stats["interviewees"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|g| g["byRoleAndGender"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["count"].as_i64())
-        .sum();
-    assert_eq!(shown_sum, 11, "only the groups of 5 and 6 are broken down");
-    let (_, body) = app
-        .graphql_as(
-            None,
-            r#"query($s: ID!) { studyStatistics(study: $s) { intervieweesByGender { count } } }"#,
-            json!({ "s": study }),
-        )
-        .await;
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
-        "no cross-group breakdown exists"
-    );
-
-    // A dimension no earlier study coded works without a migration, and is protected
-    // the same way per value.
-    let maturity = app
-        .data(
-            r#"query($s: ID!) { studyStatistics(study: $s) { answers(dimension: "DIGITAL_MATURITY") { base values { value count suppressed } } ratings { respondents suppressed mean } } }"#,
-            json!({ "s": study }),
-        )
-        .await;
-    let answers = &maturity["studyStatistics"]["answers"];
-    assert_eq!(answers["base"], 15);
-    assert_eq!(
-        value_count(answers, "LEVEL_0"),
-        4,
-        "the base (15) is large enough for every value to show"
-    );
-    assert_eq!(maturity["studyStatistics"]["ratings"]["mean"], 4.0);
-
-    // Ratings from fewer than k interviewees are suppressed entirely.
-    let tiny = study_with_tiny_ratings(&app).await;
-    let ratings = app
-        .data(r#"query($s: ID!) { studyStatistics(study: $s) { ratings { respondents suppressed mean median distribution { count suppressed } } } }"#, json!({ "s": tiny }))
-        .await;
-    let ratings = &ratings["studyStatistics"]["ratings"];
-    assert_eq!(ratings["respondents"], 4);
-    assert_eq!(ratings["suppressed"], true);
-    assert_eq!(
-        (ratings["mean"].clone(), ratings["median"].clone()),
-        (Value::Null, Value::Null)
-    );
-    assert!(
-        ratings["distribution"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .all(|d| d["count"].is_null() && d["suppressed"] == true)
-    );
-}
-
-async fn study_with_tiny_ratings(app: &TestApp) -> Value {
-    let researcher = researcher();
-    let (_, body) = app
-        .graphql_as(
-            Some(&researcher),
-            r#"mutation { createStudy(input: { slug: "tiny", title: "Tiny", year: 2026, commissionedBy: "SKR", performedBy: "SKR" }) { study { id } } }"#,
-            json!({}),
-        )
-        .await;
-    let study = body["data"]["createStudy"]["study"]["id"].clone();
-    app.graphql_as(
-        Some(&researcher),
-        r#"mutation($s: ID!) { addRespondentGroup(studyId: $s, code: "TINY", label: "Tiny", isMember: false) { userErrors { code } } }"#,
-        json!({ "s": study }),
-    )
-    .await;
-    let group_id = group_row_id(app, "TINY").await;
-    for i in 0..4 {
-        app.graphql_as(
-            Some(&researcher),
-            r#"mutation($s: ID!, $input: InterviewInput!) { recordInterview(studyId: $s, input: $input) { userErrors { code } } }"#,
-            json!({ "s": study, "input": { "reference": format!("T{i}"), "respondentGroupId": group_id, "role": "OTHER", "heldOn": "2026-02-01",
-                "durationMinutes": 30, "answers": [{ "dimension": "RATING", "value": "2" }] } }),
-        )
-        .await;
-    }
-    study
 }
 
 async fn interview_records_reach_only_researchers_and_administrators(app: TestApp) {
@@ -511,4 +336,144 @@ async fn interview_records_reach_only_researchers_and_administrators(app: TestAp
     // The public still reads the protected statistics and the published texts.
     let public = app.data(r#"query($id: ID!) { studyStatistics(study: $id) { interviews } study(id: $id) { quotes(first: 1) { edges { node { text } } } } }"#, json!({ "id": id })).await;
     assert_eq!(public["studyStatistics"]["interviews"], 54);
+}
+
+async fn every_figure_says_whether_the_report_published_it(app: TestApp) {
+    let id = study_id(&app).await;
+    let stats = app.data(STATISTICS, json!({ "study": id })).await["studyStatistics"].clone();
+    let figure = |key: &str| -> Value {
+        stats["figures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["key"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("no figure {key}"))
+    };
+    // Printed figures cite where; Table 1 by its number.
+    for key in [
+        "interviews",
+        "interviewees/MEMBER/STRATEGIST/MAN",
+        "answers/RATING/_MEAN",
+        "answers/RATING/_MEDIAN",
+        "answers/SIGNING_YEAR/2008",
+        "answers/ACTION_PLAN_SITUATION/INTENDED",
+        "groupInterviews",
+    ] {
+        let f = figure(key);
+        assert_eq!(f["origin"], "SOURCED", "{f}");
+        assert!(
+            f["publishedIn"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("avsnitt"),
+            "{f}"
+        );
+    }
+    assert!(
+        figure("interviewees/MEMBER/STRATEGIST/MAN")["publishedIn"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Tabell 1")
+    );
+    // What the reconstruction invented says it is not published.
+    for key in [
+        "sessions",
+        "answers/RATING/1",
+        "answers/SIGNING_YEAR/2011",
+        "answers/AWARENESS/LOW",
+    ] {
+        let f = figure(key);
+        assert_eq!(f["origin"], "RECONSTRUCTED", "{f}");
+        assert_eq!(f["publishedIn"], Value::Null, "{f}");
+    }
+    assert_eq!(stats["ratings"]["origin"], "SOURCED");
+    // The interview rows themselves are a reconstruction, and the seminar dates too.
+    let (_, body) = app
+        .graphql_as(
+            Some(&researcher()),
+            r#"query($id: ID!) { study(id: $id) { interviews(first: 100) { totalCount edges { node { dataOrigin } } }
+                seminars { number heldOn heldOnPublishedIn attendance { group organisations organisationsPublishedIn participants participantsPublishedIn origin } } } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    let study = &body["data"]["study"];
+    assert_eq!(study["interviews"]["totalCount"], 54, "{body}");
+    assert!(
+        study["interviews"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|e| e["node"]["dataOrigin"] == "RECONSTRUCTED"),
+        "{body}"
+    );
+    let seminars = study["seminars"].as_array().expect("seminars");
+    assert!(seminars.iter().all(|s| s["heldOnPublishedIn"].is_null()));
+    let second = seminars
+        .iter()
+        .find(|s| s["number"] == 2)
+        .expect("seminar 2");
+    let row = |group: &str| {
+        second["attendance"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["group"] == group)
+            .cloned()
+            .expect("row")
+    };
+    assert!(row("REGION")["organisationsPublishedIn"].is_string());
+    assert!(
+        row("REGION")["participantsPublishedIn"].is_null(),
+        "the 12/8 split of the 20 is reconstructed"
+    );
+    assert_eq!(row("REGION")["origin"], "RECONSTRUCTED");
+    assert!(row("SKR")["participantsPublishedIn"].is_string());
+}
+
+async fn interviewees_of_one_organisation_never_disagree_in_the_2021_data(app: TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use std::collections::{HashMap, HashSet};
+    let db = app.db().await;
+    let study = entity::study::Entity::find()
+        .filter(entity::study::Column::Slug.eq("cemr-followup-2021"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("study");
+    let interviews: HashMap<i32, Option<i32>> = entity::interview::Entity::find()
+        .filter(entity::interview::Column::StudyId.eq(study.id))
+        .all(&db)
+        .await
+        .expect("interviews")
+        .into_iter()
+        .map(|i| (i.id, i.participant_id))
+        .collect();
+    let answers = entity::interview_answer::Entity::find()
+        .filter(entity::interview_answer::Column::InterviewId.is_in(interviews.keys().copied()))
+        .all(&db)
+        .await
+        .expect("answers");
+    let mut given: HashMap<(i32, String), HashSet<String>> = HashMap::new();
+    let mut organisation_answers = 0;
+    for a in answers {
+        if !["SIGNING_YEAR", "ACTION_PLAN_SITUATION"].contains(&a.dimension.as_str()) {
+            continue;
+        }
+        let participant =
+            interviews[&a.interview_id].expect("organisation facts have a participant");
+        given
+            .entry((participant, a.dimension))
+            .or_default()
+            .insert(a.value);
+        organisation_answers += 1;
+    }
+    assert!(organisation_answers > 30, "the check looks at real data");
+    for ((participant, dimension), values) in &given {
+        assert_eq!(
+            values.len(),
+            1,
+            "participant {participant} disagrees on {dimension}: {values:?}"
+        );
+    }
 }

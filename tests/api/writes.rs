@@ -259,7 +259,7 @@ impl Mutation {
             ),
             Self::RecordInterview => (
                 r#"mutation($study: ID!, $input: InterviewInput!) { recordInterview(studyId: $study, input: $input) { interview { id } userErrors { code } } }"#,
-                json!({ "study": study_2021(&db).await, "input": { "reference": format!("I-{org}"), "respondentGroupId": experts_group(&db).await, "role": "OTHER", "heldOn": "2022-01-10", "durationMinutes": 40, "answers": [{ "dimension": "RATING", "value": "3" }] } }),
+                json!({ "study": study_2021(&db).await, "input": { "reference": format!("I-{org}"), "respondentGroupId": ids::encode("RespondentGroup", experts_group(&db).await).0, "role": "OTHER", "heldOn": "2022-01-10", "durationMinutes": 40, "answers": [{ "dimension": "RATING", "value": "3" }] } }),
                 "recordInterview",
             ),
             Self::AddQuote => (
@@ -268,8 +268,8 @@ impl Mutation {
                 "addQuote",
             ),
             Self::AddSeminar => (
-                r#"mutation($study: ID!) { addSeminar(studyId: $study, number: 3, attendance: [{ group: "SKR", participants: 5 }]) { seminar { id } userErrors { code } } }"#,
-                json!({ "study": study_2021(&db).await }),
+                r#"mutation($study: ID!, $number: Int!) { addSeminar(studyId: $study, number: $number, attendance: [{ group: "SKR", participants: 5 }]) { seminar { id } userErrors { code } } }"#,
+                json!({ "study": study_2021(&db).await, "number": 3 + org.parse::<i32>().unwrap_or(7) }),
                 "addSeminar",
             ),
             Self::AddStudyFinding => (

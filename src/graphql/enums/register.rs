@@ -118,6 +118,9 @@ api_enum! {
         Demo = Demo,
         /// Reported through the API by the organisation itself or an administrator.
         Reported = Reported,
+        /// Made up to be consistent with published aggregates, not the original records
+        /// (the 2021 study's interview rows).
+        Reconstructed = Reconstructed,
     }
 }
 

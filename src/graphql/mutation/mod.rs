@@ -5,6 +5,8 @@ pub mod access;
 mod admin;
 mod register;
 mod studies;
+mod study_releases;
+mod study_texts;
 mod support;
 
 use async_graphql::MergedObject;
@@ -16,6 +18,8 @@ pub struct MutationRoot(
     register::RegisterMutation,
     support::SupportMutation,
     studies::StudyMutation,
+    study_texts::StudyTextMutation,
+    study_releases::StudyReleaseMutation,
     admin::AdminMutation,
     access::AccessMutation,
 );

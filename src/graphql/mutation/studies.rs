@@ -1,14 +1,17 @@
+//! Researchers' writes of a study's records: the study, its codebooks, respondent
+//! groups, participants and interviews.
+
+use crate::domain::codebook::{CodeDef, CodebookDef};
 use crate::error::AppResult;
-use crate::graphql::enums::{FindingKind, InterviewRole, RecordedGender};
+use crate::graphql::enums::{InterviewRole, RecordedGender};
 use crate::graphql::types::payload::{payload, respond};
 use crate::graphql::types::scalars::Date;
 use crate::graphql::types::study::{
-    Interview, Quote, RespondentGroup, Seminar, Study, StudyFinding, StudyParticipant,
+    Codebook, CodebookLevel, Interview, RespondentGroup, Study, StudyParticipant,
 };
 use crate::graphql::{db, ids, request};
-use crate::services::studies::recording::{
-    self, InterviewFacts, ParticipantFacts, QuoteFacts, StudyFacts,
-};
+use crate::services::studies::recording::{self, InterviewFacts, ParticipantFacts, StudyFacts};
+use crate::services::studies::releases::data;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 payload!(
@@ -24,20 +27,12 @@ payload!(
     StudyParticipantPayload { participant: StudyParticipant }
 );
 payload!(
+    /// The result of defining a codebook.
+    CodebookPayload { codebook: Codebook }
+);
+payload!(
     /// The result of recording an interview.
     InterviewPayload { interview: Interview }
-);
-payload!(
-    /// The result of adding a quote.
-    QuotePayload { quote: Quote }
-);
-payload!(
-    /// The result of adding a seminar.
-    SeminarPayload { seminar: Seminar }
-);
-payload!(
-    /// The result of adding a finding.
-    StudyFindingPayload { finding: StudyFinding }
 );
 
 /// A study.
@@ -67,12 +62,13 @@ pub struct StudyInput {
     pub questions: Vec<String>,
 }
 
-/// A coded answer: a dimension (RATING, MOTIVE, …, or a new one) and a value.
+/// A coded answer: a dimension with a codebook (RATING, MOTIVE, …, or one the study
+/// defined) and one of its values.
 #[derive(InputObject)]
 pub struct AnswerInput {
     /// The coded question, an upper-case code.
     pub dimension: String,
-    /// The coded value; validated for known dimensions (e.g. RATING 1–5).
+    /// The coded value: one of the dimension's codebook values.
     pub value: String,
 }
 
@@ -81,8 +77,8 @@ pub struct AnswerInput {
 pub struct InterviewInput {
     /// The study's own reference.
     pub reference: String,
-    /// The respondent group's id.
-    pub respondent_group_id: i32,
+    /// The respondent group's global id (`study.respondentGroups.id`).
+    pub respondent_group_id: ID,
     /// The participant (member groups), global id.
     pub participant_id: Option<ID>,
     /// Interviewees interviewed together share a session (default: their own).
@@ -99,20 +95,42 @@ pub struct InterviewInput {
     /// Whether it was digital.
     #[graphql(default = true)]
     pub digital: bool,
-    /// The coded answers.
+    /// The coded answers, each in the study's codebook for its dimension.
     #[graphql(default)]
     pub answers: Vec<AnswerInput>,
 }
 
-/// Attendance of a seminar from one group.
+/// One allowed value of a codebook.
 #[derive(InputObject)]
-pub struct AttendanceInput {
-    /// The group, e.g. MUNICIPALITY.
-    pub group: String,
-    /// Organisations, if known.
-    pub organisations: Option<i32>,
-    /// People, if known.
-    pub participants: Option<i32>,
+pub struct CodeInput {
+    /// The code interviews will record: an upper-case code (for a known dimension, a
+    /// valid value of it, e.g. 1–5 for RATING).
+    pub value: String,
+    /// The Swedish label.
+    pub label_sv: String,
+    /// The English label.
+    pub label_en: String,
+}
+
+/// A codebook: a coded dimension and its allowed values, in the order breakdowns list
+/// them.
+#[derive(InputObject)]
+pub struct CodebookInput {
+    /// The dimension, an upper-case code, e.g. "DIGITAL_MATURITY".
+    pub dimension: String,
+    /// The Swedish label.
+    pub label_sv: String,
+    /// The English label.
+    pub label_en: String,
+    /// PERSON (each interviewee answers) or ORGANISATION (a fact about the organisation,
+    /// one value per organisation).
+    #[graphql(default_with = "CodebookLevel::Person")]
+    pub level: CodebookLevel,
+    /// Whether one interview may give several values.
+    #[graphql(default)]
+    pub multiple: bool,
+    /// The allowed values, in order.
+    pub values: Vec<CodeInput>,
 }
 
 fn study_id(id: &ID) -> AppResult<i32> {
@@ -208,11 +226,16 @@ impl StudyMutation {
             Some(id) => ids::row_id(id, "StudyParticipant", "participantId").map(Some),
             None => Ok(None),
         };
-        let result = match (self::study_id(&study_id), participant) {
-            (Ok(id), Ok(participant_id)) => {
+        let group = ids::row_id(
+            &input.respondent_group_id,
+            "RespondentGroup",
+            "respondentGroupId",
+        );
+        let result = match (self::study_id(&study_id), participant, group) {
+            (Ok(id), Ok(participant_id), Ok(respondent_group_id)) => {
                 let facts = InterviewFacts {
                     reference: input.reference,
-                    respondent_group_id: input.respondent_group_id,
+                    respondent_group_id,
                     participant_id,
                     session: input.session,
                     role: input.role.into(),
@@ -228,98 +251,51 @@ impl StudyMutation {
                 };
                 recording::record_interview(db(ctx)?, request(ctx)?, id, facts).await
             }
-            (Err(e), _) | (_, Err(e)) => Err(e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
         };
         respond(result, Interview)
     }
 
-    /// Adds a published quote with its coarse attribution (researchers and
-    /// administrators).
-    async fn add_quote(
+    /// Defines the codebook of a coded dimension before interviews use it (researchers
+    /// and administrators). The known dimensions have standard codebooks already.
+    async fn define_codebook(
         &self,
         ctx: &Context<'_>,
         study_id: ID,
-        text: String,
-        attribution: String,
-        role: InterviewRole,
-        organisation_kind: String,
-        #[graphql(default)] section: String,
-        #[graphql(default)] themes: Vec<String>,
-    ) -> Result<QuotePayload> {
-        let facts = QuoteFacts {
-            text,
-            attribution,
-            role: role.into(),
-            organisation_kind,
-            section,
-            themes,
+        input: CodebookInput,
+    ) -> Result<CodebookPayload> {
+        let def = CodebookDef {
+            dimension: input.dimension,
+            level: input.level.into(),
+            multiple: input.multiple,
+            label_sv: input.label_sv,
+            label_en: input.label_en,
+            values: input
+                .values
+                .into_iter()
+                .map(|c| CodeDef {
+                    value: c.value,
+                    label_sv: c.label_sv,
+                    label_en: c.label_en,
+                })
+                .collect(),
         };
-        let result = match self::study_id(&study_id) {
-            Ok(id) => recording::add_quote(db(ctx)?, request(ctx)?, id, facts).await,
-            Err(e) => Err(e),
-        };
-        respond(result, Quote)
-    }
-
-    /// Adds an analysis seminar (researchers and administrators).
-    async fn add_seminar(
-        &self,
-        ctx: &Context<'_>,
-        study_id: ID,
-        number: i32,
-        held_on: Option<Date>,
-        #[graphql(default)] description: String,
-        #[graphql(default)] attendance: Vec<AttendanceInput>,
-    ) -> Result<SeminarPayload> {
-        let attendance = attendance
-            .into_iter()
-            .map(|a| (a.group, a.organisations, a.participants))
-            .collect();
         let result = match self::study_id(&study_id) {
             Ok(id) => {
-                recording::add_seminar(
-                    db(ctx)?,
-                    request(ctx)?,
-                    id,
-                    number,
-                    held_on.map(|d| d.0),
-                    description,
-                    attendance,
-                )
-                .await
+                let db = db(ctx)?;
+                match recording::define_codebook(db, request(ctx)?, id, def).await {
+                    Ok(book) => data::codebooks(db, id)
+                        .await
+                        .map(|all| all.into_iter().find(|c| c.book.id == book.id)),
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(e),
         };
-        respond(result, Seminar)
-    }
-
-    /// Adds a finding, recommendation or proposal (researchers and administrators).
-    async fn add_study_finding(
-        &self,
-        ctx: &Context<'_>,
-        study_id: ID,
-        kind: FindingKind,
-        number: i32,
-        title: String,
-        #[graphql(default)] text: String,
-        #[graphql(default)] section: String,
-    ) -> Result<StudyFindingPayload> {
-        let result = match self::study_id(&study_id) {
-            Ok(id) => {
-                recording::add_finding(
-                    db(ctx)?,
-                    request(ctx)?,
-                    id,
-                    kind.into(),
-                    number,
-                    title,
-                    text,
-                    section,
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
-        respond(result, StudyFinding)
+        match result {
+            Ok(Some(codebook)) => respond(Ok(codebook), Codebook),
+            Ok(None) => Err(crate::error::AppError::not_found("no such codebook").into()),
+            Err(e) => respond::<CodebookPayload, data::Codebook>(Err(e), Codebook),
+        }
     }
 }

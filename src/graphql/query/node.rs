@@ -11,13 +11,14 @@ use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::programme::SupportProgramme;
 use crate::graphql::types::signature::Signature;
 use crate::graphql::types::study::{
-    Interview, Quote, Seminar, Study, StudyFinding, StudyParticipant,
+    Interview, Quote, RespondentGroup, Seminar, Study, StudyFinding, StudyParticipant, StudyRelease,
 };
 use crate::graphql::types::support::{
     CountyBoardStrategy, CountyBoardSupport, ProgrammeParticipation,
 };
 use crate::graphql::{db, ids, loaders, request};
 use crate::services::studies::reads as studies;
+use crate::services::studies::releases;
 use crate::services::{charter, geography, organisations, programmes};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -125,7 +126,21 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             None => None,
         },
         "Study" => match number() {
-            Some(n) => studies::study(db, n).await?.map(|m| Node::Study(Study(m))),
+            Some(n) => studies::study(db, request(ctx)?, n)
+                .await?
+                .map(|m| Node::Study(Study(m))),
+            None => None,
+        },
+        "RespondentGroup" => match number() {
+            Some(n) => studies::group(db, request(ctx)?, n)
+                .await?
+                .map(|m| Node::RespondentGroup(RespondentGroup(m))),
+            None => None,
+        },
+        "StudyRelease" => match number() {
+            Some(n) => releases::release(db, request(ctx)?, n)
+                .await?
+                .map(|m| Node::StudyRelease(StudyRelease(m))),
             None => None,
         },
         // Restricted: the policy is asked before the record is looked up, so nothing
@@ -144,17 +159,22 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             None => None,
         },
         "Quote" => match number() {
-            Some(n) => studies::quote(db, n).await?.map(|m| Node::Quote(Quote(m))),
+            Some(n) => studies::quote(db, request(ctx)?, n)
+                .await?
+                .map(|m| Node::Quote(Quote(m))),
             None => None,
         },
         "Seminar" => match number() {
-            Some(n) => studies::seminar(db, n)
-                .await?
-                .map(|m| Node::Seminar(Seminar(m))),
+            Some(n) => match studies::seminar(db, request(ctx)?, n).await? {
+                Some(m) => studies::study(db, request(ctx)?, m.study_id)
+                    .await?
+                    .map(|s| Node::Seminar(Seminar::new(m, &s))),
+                None => None,
+            },
             None => None,
         },
         "StudyFinding" => match number() {
-            Some(n) => studies::finding(db, n)
+            Some(n) => studies::finding(db, request(ctx)?, n)
                 .await?
                 .map(|m| Node::StudyFinding(StudyFinding(m))),
             None => None,

@@ -14,5 +14,4 @@ pub mod scalars;
 pub mod signature;
 pub mod statistics;
 pub mod study;
-pub mod study_statistics;
 pub mod support;

@@ -7,7 +7,7 @@ use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::programme::SupportProgramme;
 use crate::graphql::types::signature::Signature;
 use crate::graphql::types::study::{
-    Interview, Quote, Seminar, Study, StudyFinding, StudyParticipant,
+    Interview, Quote, RespondentGroup, Seminar, Study, StudyFinding, StudyParticipant, StudyRelease,
 };
 use crate::graphql::types::support::{
     CountyBoardStrategy, CountyBoardSupport, ProgrammeParticipation,
@@ -31,6 +31,8 @@ pub enum Node {
     CountyBoardStrategy(CountyBoardStrategy),
     CountyBoardSupport(CountyBoardSupport),
     Study(Study),
+    StudyRelease(StudyRelease),
+    RespondentGroup(RespondentGroup),
     StudyParticipant(StudyParticipant),
     Interview(Interview),
     Quote(Quote),

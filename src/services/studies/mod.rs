@@ -1,7 +1,18 @@
-//! Follow-up studies: public reads (studies, questions, quotes, seminars, findings),
-//! restricted reads (participants and interviews: researchers and admins only, checked
-//! here so no path reaches them unchecked), protected statistics, and researchers' writes.
+//! Follow-up studies.
+//!
+//! The split that matters: what is **public** and what is **restricted**.
+//! - Public: studies that have a published release, their texts (questions, quotes,
+//!   seminars, findings), codebooks, and the figures of their releases, frozen at
+//!   publication and protected by `disclosure` (`reads`, `releases`).
+//! - Restricted (researchers and administrators, asked of `auth::policy` before any
+//!   lookup): draft studies, participants, interview records and their answers, the
+//!   preview of the next release, and every write (`reads`, `recording`, `releases`).
+//!
+//! Anything that publishes study data elsewhere (a change feed, an export) takes it from
+//! the public side only.
 
+pub mod disclosure;
 pub mod reads;
 pub mod recording;
-pub mod statistics;
+pub mod releases;
+pub mod visibility;

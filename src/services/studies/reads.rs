@@ -1,5 +1,7 @@
-//! Reading studies. Participants and interviews go through `auth::policy` first.
+//! Reading studies. Public reads see only what `visibility` lets the caller see;
+//! participants and interviews go through `auth::policy` first.
 
+use super::visibility;
 use crate::auth::policy;
 use crate::error::AppResult;
 use crate::services::pagination::{
@@ -13,26 +15,57 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-pub async fn studies(db: &impl ConnectionTrait) -> AppResult<Vec<study::Model>> {
-    Ok(study::Entity::find()
+/// The studies the caller may see, oldest first.
+pub async fn studies(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+) -> AppResult<Vec<study::Model>> {
+    let mut select = study::Entity::find();
+    if !visibility::sees_drafts(request) {
+        let public = super::releases::public_study_ids(db).await?;
+        select = select.filter(study::Column::Id.is_in(public));
+    }
+    Ok(select
         .order_by_asc(study::Column::Year)
         .order_by_asc(study::Column::Id)
         .all(db)
         .await?)
 }
 
-pub async fn study(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<study::Model>> {
-    Ok(study::Entity::find_by_id(id).one(db).await?)
+/// A study by id, if the caller may see it.
+pub async fn study(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+    id: i32,
+) -> AppResult<Option<study::Model>> {
+    let found = study::Entity::find_by_id(id).one(db).await?;
+    visibility::visible(db, request, found).await
 }
 
+/// A study by slug, if the caller may see it.
 pub async fn study_by_slug(
     db: &impl ConnectionTrait,
+    request: &RequestContext,
     slug: &str,
 ) -> AppResult<Option<study::Model>> {
-    Ok(study::Entity::find()
+    let found = study::Entity::find()
         .filter(study::Column::Slug.eq(slug))
         .one(db)
-        .await?)
+        .await?;
+    visibility::visible(db, request, found).await
+}
+
+/// Keeps a record of a study only when the caller may see the study.
+async fn if_visible<T>(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+    record: Option<T>,
+    study_id: impl Fn(&T) -> i32,
+) -> AppResult<Option<T>> {
+    match record {
+        Some(r) if visibility::may_see(db, request, study_id(&r)).await? => Ok(Some(r)),
+        _ => Ok(None),
+    }
 }
 
 pub async fn questions(
@@ -56,6 +89,16 @@ pub async fn groups(
         .order_by_asc(respondent_group::Column::Id)
         .all(db)
         .await?)
+}
+
+/// A respondent group, if the caller may see its study.
+pub async fn group(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+    id: i32,
+) -> AppResult<Option<respondent_group::Model>> {
+    let found = respondent_group::Entity::find_by_id(id).one(db).await?;
+    if_visible(db, request, found, |g| g.study_id).await
 }
 
 pub async fn groups_by_ids(
@@ -186,18 +229,8 @@ pub async fn session_sizes(
     Ok(rows.into_iter().map(|r| (r.session, r.n)).collect())
 }
 
-/// A page of a study's published quotes.
-pub async fn quotes(
-    db: &impl ConnectionTrait,
-    study_id: i32,
-    theme: Option<&str>,
-    args: &PageArgs,
-) -> AppResult<Page<(String, quote::Model)>> {
-    let ordering = Ordering {
-        name: "quote:id".into(),
-        columns: vec![SortColumn::asc(Expr::col(quote::Column::Id))],
-    };
-    let plan = PagePlan::new(args, &ordering)?;
+/// A study's quotes, of one theme when given.
+fn quote_select(study_id: i32, theme: Option<&str>) -> sea_orm::Select<quote::Entity> {
     let mut select = quote::Entity::find().filter(quote::Column::StudyId.eq(study_id));
     if let Some(theme) = theme.filter(|t| !t.is_empty()) {
         // Themes are "|"-separated; match whole themes only.
@@ -211,6 +244,22 @@ pub async fn quotes(
                     sea_orm::sea_query::LikeExpr::new(format!("%|{escaped}|%")).escape('\\'),
                 ));
     }
+    select
+}
+
+/// A page of a study's published quotes.
+pub async fn quotes(
+    db: &impl ConnectionTrait,
+    study_id: i32,
+    theme: Option<&str>,
+    args: &PageArgs,
+) -> AppResult<Page<(String, quote::Model)>> {
+    let ordering = Ordering {
+        name: "quote:id".into(),
+        columns: vec![SortColumn::asc(Expr::col(quote::Column::Id))],
+    };
+    let plan = PagePlan::new(args, &ordering)?;
+    let select = quote_select(study_id, theme);
     let rows = plan.apply(select, &ordering).all(db).await?;
     Ok(plan.finish(
         rows.into_iter()
@@ -224,8 +273,23 @@ pub async fn quotes(
     ))
 }
 
-pub async fn quote(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<quote::Model>> {
-    Ok(quote::Entity::find_by_id(id).one(db).await?)
+/// How many quotes a study has (of one theme, when given).
+pub async fn quote_count(
+    db: &impl ConnectionTrait,
+    study_id: i32,
+    theme: Option<&str>,
+) -> AppResult<u64> {
+    Ok(quote_select(study_id, theme).count(db).await?)
+}
+
+/// A quote, if the caller may see its study.
+pub async fn quote(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+    id: i32,
+) -> AppResult<Option<quote::Model>> {
+    let found = quote::Entity::find_by_id(id).one(db).await?;
+    if_visible(db, request, found, |q| q.study_id).await
 }
 
 pub async fn seminars(db: &impl ConnectionTrait, study_id: i32) -> AppResult<Vec<seminar::Model>> {
@@ -236,8 +300,14 @@ pub async fn seminars(db: &impl ConnectionTrait, study_id: i32) -> AppResult<Vec
         .await?)
 }
 
-pub async fn seminar(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<seminar::Model>> {
-    Ok(seminar::Entity::find_by_id(id).one(db).await?)
+/// A seminar, if the caller may see its study.
+pub async fn seminar(
+    db: &impl ConnectionTrait,
+    request: &RequestContext,
+    id: i32,
+) -> AppResult<Option<seminar::Model>> {
+    let found = seminar::Entity::find_by_id(id).one(db).await?;
+    if_visible(db, request, found, |s| s.study_id).await
 }
 
 pub async fn attendance(
@@ -287,9 +357,41 @@ pub async fn findings(
     ))
 }
 
+/// A finding, if the caller may see its study.
 pub async fn finding(
     db: &impl ConnectionTrait,
+    request: &RequestContext,
     id: i32,
 ) -> AppResult<Option<study_finding::Model>> {
-    Ok(study_finding::Entity::find_by_id(id).one(db).await?)
+    let found = study_finding::Entity::find_by_id(id).one(db).await?;
+    if_visible(db, request, found, |f| f.study_id).await
+}
+
+/// How many findings of the given kinds a study has.
+pub async fn finding_count(
+    db: &impl ConnectionTrait,
+    study_id: i32,
+    kinds: &[&str],
+) -> AppResult<u64> {
+    let mut select =
+        study_finding::Entity::find().filter(study_finding::Column::StudyId.eq(study_id));
+    if !kinds.is_empty() {
+        select = select.filter(study_finding::Column::Kind.is_in(kinds.iter().copied()));
+    }
+    Ok(select.count(db).await?)
+}
+
+/// Where the study's own report printed a figure, if it did.
+pub async fn source_citation(
+    db: &impl ConnectionTrait,
+    study_id: i32,
+    key: &str,
+) -> AppResult<Option<String>> {
+    use entity::study_source_figure as figure;
+    Ok(figure::Entity::find()
+        .filter(figure::Column::StudyId.eq(study_id))
+        .filter(figure::Column::FigureKey.eq(key))
+        .one(db)
+        .await?
+        .map(|f| f.citation))
 }
