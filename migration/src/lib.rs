@@ -15,10 +15,10 @@ mod m20261126_000005_create_access;
 mod m20261126_000006_create_studies;
 mod m20261126_000007_create_idempotency;
 pub mod m20261130_000008_add_unique_keys;
+mod m20261130_000010_create_study_releases;
 mod m20261130_000013_create_login_throttle;
 mod m20261130_000014_add_token_suspension;
 mod m20261130_000015_add_plan_missing_fact;
-mod m20261130_000010_create_study_releases;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -34,11 +34,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_access::Migration),
             Box::new(m20261126_000006_create_studies::Migration),
             Box::new(m20261126_000007_create_idempotency::Migration),
+            // Before the unique keys: seeding (which writes study releases) must work on
+            // a database migrated up to them, as their migration test does.
+            Box::new(m20261130_000010_create_study_releases::Migration),
             Box::new(m20261130_000013_create_login_throttle::Migration),
             Box::new(m20261130_000014_add_token_suspension::Migration),
             Box::new(m20261130_000015_add_plan_missing_fact::Migration),
             Box::new(m20261130_000008_add_unique_keys::Migration),
-            Box::new(m20261130_000010_create_study_releases::Migration),
         ]
     }
 }

@@ -2,7 +2,7 @@
 //! with the request's own caller.
 
 use super::{loader, many, one};
-use crate::services::studies::reads;
+use crate::services::studies::{reads, restricted};
 use entity::{interview_answer, respondent_group, seminar_attendance, study_participant};
 use std::collections::HashMap;
 
@@ -23,7 +23,7 @@ pub struct StudyParticipantId(pub i32);
 pub struct SessionSizesOf(pub i32);
 
 loader!(AnswersOf => Vec<interview_answer::Model>, |db, request, ids| {
-    Ok(many(reads::answers_of(db, request, ids).await?, |r| AnswersOf(r.interview_id)))
+    Ok(many(restricted::answers_of(db, request, ids).await?, |r| AnswersOf(r.interview_id)))
 });
 
 loader!(AttendanceOf => Vec<seminar_attendance::Model>, |db, ids| {
@@ -35,13 +35,13 @@ loader!(RespondentGroupId => respondent_group::Model, |db, ids| {
 });
 
 loader!(StudyParticipantId => study_participant::Model, |db, request, ids| {
-    Ok(one(reads::participants_by_ids(db, request, ids).await?, |r| StudyParticipantId(r.id)))
+    Ok(one(restricted::participants_by_ids(db, request, ids).await?, |r| StudyParticipantId(r.id)))
 });
 
 loader!(SessionSizesOf => HashMap<String, i64>, |db, request, ids| {
     let mut sizes = HashMap::new();
     for id in ids {
-        sizes.insert(SessionSizesOf(id), reads::session_sizes(db, request, id).await?.into_iter().collect());
+        sizes.insert(SessionSizesOf(id), restricted::session_sizes(db, request, id).await?.into_iter().collect());
     }
     Ok(sizes)
 });

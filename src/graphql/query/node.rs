@@ -18,7 +18,7 @@ use crate::graphql::types::support::{
 };
 use crate::graphql::{db, ids, loaders, request};
 use crate::services::studies::reads as studies;
-use crate::services::studies::releases;
+use crate::services::studies::{releases, restricted};
 use crate::services::{charter, geography, organisations, programmes};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -153,7 +153,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             None => None,
         },
         "Interview" => match number() {
-            Some(n) => studies::interview(db, request(ctx)?, n)
+            Some(n) => restricted::interview(db, request(ctx)?, n)
                 .await?
                 .map(|m| Node::Interview(Interview(m))),
             None => None,

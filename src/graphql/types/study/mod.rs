@@ -2,6 +2,7 @@
 //! published release; participants, interviews and the preview of the next release are
 //! for researchers and administrators only.
 
+mod figures;
 mod records;
 mod release;
 mod statistics;
@@ -16,7 +17,7 @@ use crate::graphql::enums::{DataOrigin, FindingKind};
 use crate::graphql::types::paging::page_args;
 use crate::graphql::{db, ids, request};
 use crate::services::studies::releases::{self, data};
-use crate::services::studies::{reads, visibility};
+use crate::services::studies::{reads, restricted, visibility};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, Result};
 use entity::study;
@@ -178,7 +179,7 @@ impl Study {
     /// The participating organisations, under pseudonyms (researchers and
     /// administrators only).
     async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<StudyParticipant>> {
-        Ok(reads::participants(db(ctx)?, request(ctx)?, self.0.id)
+        Ok(restricted::participants(db(ctx)?, request(ctx)?, self.0.id)
             .await?
             .into_iter()
             .map(StudyParticipant)
@@ -197,7 +198,7 @@ impl Study {
     ) -> Result<records::InterviewConnection> {
         let db = db(ctx)?;
         let request = request(ctx)?;
-        let page = reads::interviews(
+        let page = restricted::interviews(
             db,
             request,
             self.0.id,

@@ -9,7 +9,7 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::types::scalars::Date;
 use crate::graphql::{ids, loaders};
-use crate::services::studies::reads;
+use crate::services::studies::restricted;
 use crate::services::writing::RequestContext;
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
@@ -28,7 +28,7 @@ pub struct InterviewListInfo {
 impl InterviewListInfo {
     /// How many interviews the study has, across all pages.
     async fn total_count(&self) -> Result<u64> {
-        Ok(reads::interview_count(&self.db, &self.request, self.study_id).await?)
+        Ok(restricted::interview_count(&self.db, &self.request, self.study_id).await?)
     }
 }
 

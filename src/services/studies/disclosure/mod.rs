@@ -45,6 +45,12 @@ pub fn protect_population(tables: &mut [Table], earlier: &[EarlierRelease], k: u
         })
     });
     let mut shown = !(too_few || too_few_added);
+    // An earlier release that withheld the whole population tells nothing about it: any
+    // table of this release is consistent with nobody having been counted then.
+    let earlier: Vec<&EarlierRelease> = earlier
+        .iter()
+        .filter(|e| e.get(&root.key).is_some_and(|old| old.published))
+        .collect();
     if shown {
         for table in tables.iter_mut() {
             table.nodes[0].published = true;

@@ -53,7 +53,7 @@ pub fn derive_sourced(table: &mut Table) {
 }
 
 /// Nodes near `n`: itself, its siblings, its children, then each ancestor (below the
-/// root) and its siblings.
+/// root) and its siblings, then everything below those, nearest first.
 fn relatives(table: &Table, children: &[Vec<usize>], n: usize) -> Vec<usize> {
     let siblings = |m: usize| -> Vec<usize> {
         table.nodes[m]
@@ -72,6 +72,15 @@ fn relatives(table: &Table, children: &[Vec<usize>], n: usize) -> Vec<usize> {
         order.push(p);
         order.extend(siblings(p));
         cur = p;
+    }
+    let mut next = 0;
+    while next < order.len() {
+        for c in &children[order[next]] {
+            if !order.contains(c) {
+                order.push(*c);
+            }
+        }
+        next += 1;
     }
     order
 }
@@ -92,6 +101,7 @@ fn all_breaches(table: &Table, earlier: &[Vec<Earlier>], k: u64) -> Vec<usize> {
 /// caller then withholds the whole population.
 pub fn complementary(table: &mut Table, earlier: &[Vec<Earlier>], k: u64) -> bool {
     loop {
+        follow_only_parents(table);
         let found = all_breaches(table, earlier, k);
         let Some(&breach) = found.first() else {
             return true;
@@ -99,7 +109,12 @@ pub fn complementary(table: &mut Table, earlier: &[Vec<Earlier>], k: u64) -> boo
         let children = table.children();
         let candidates: Vec<usize> = relatives(table, &children, breach)
             .into_iter()
-            .filter(|c| *c != 0 && table.nodes[*c].published && table.nodes[*c].source.is_none())
+            .filter(|c| {
+                *c != 0
+                    && table.nodes[*c].published
+                    && table.nodes[*c].source.is_none()
+                    && !only_child(table, &children, *c)
+            })
             .collect();
         if candidates.is_empty() {
             return false;
@@ -118,6 +133,27 @@ pub fn complementary(table: &mut Table, earlier: &[Vec<Earlier>], k: u64) -> boo
         });
         let chosen = settles.unwrap_or(ranked[0]);
         table.nodes[chosen].published = false;
+    }
+}
+
+/// Whether `n` is its parent's only child, and so always the same count as its parent.
+fn only_child(table: &Table, children: &[Vec<usize>], n: usize) -> bool {
+    table.nodes[n]
+        .parent
+        .is_some_and(|p| children[p].len() == 1)
+}
+
+/// An only child shows what its parent shows: withholding one of the two alone would
+/// hide nothing.
+fn follow_only_parents(table: &mut Table) {
+    let children = table.children();
+    for n in 1..table.nodes.len() {
+        if let Some(p) = table.nodes[n].parent
+            && children[p].len() == 1
+            && table.nodes[n].source.is_none()
+        {
+            table.nodes[n].published = table.nodes[p].published;
+        }
     }
 }
 

@@ -3,16 +3,15 @@
 
 use super::data::StudyRecords;
 use super::figures::{
-    DimensionFigures, Figure, FigureOrigin, GroupFigures, KindFigures, ProgrammeFigures,
-    ReleaseFigures, ValueFigures,
+    DimensionFigures, Figure, FigureOrigin, GroupFigures, KindFigures, ReleaseFigures, ValueFigures,
 };
+use super::summaries;
 use super::tables::{self, ORGANISATIONS, PERSONS};
 use crate::domain::codebook::{CodebookLevel, numeric};
 use crate::domain::register::DataOrigin;
 use crate::domain::study::{InterviewRole, RecordedGender};
-use crate::services::studies::disclosure::means::{self, Scaled};
 use crate::services::studies::disclosure::{Earlier, EarlierRelease, Node, protect_population};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The true counts behind a release and whether each was shown: kept (restricted) so
 /// later releases can be protected against differencing with this one.
@@ -24,15 +23,17 @@ pub struct Computed {
     pub basis: Basis,
 }
 
-struct Shaper<'a> {
-    nodes: HashMap<String, Node>,
+/// Shapes counts of the tables and figures outside them into published figures, and
+/// records each in the basis.
+pub(super) struct Shaper<'a> {
+    pub(super) nodes: HashMap<String, Node>,
     origin: FigureOrigin,
-    records: &'a StudyRecords,
+    pub(super) records: &'a StudyRecords,
     basis: Basis,
 }
 
 impl Shaper<'_> {
-    fn figure(
+    pub(super) fn figure(
         &mut self,
         key: &str,
         value: Option<f64>,
@@ -69,7 +70,7 @@ impl Shaper<'_> {
     }
 
     /// A figure outside the tables: shown when `shown` or when the source printed it.
-    fn scalar(&mut self, key: &str, value: Option<f64>, shown: bool) -> Figure {
+    pub(super) fn scalar(&mut self, key: &str, value: Option<f64>, shown: bool) -> Figure {
         let source = self
             .records
             .source
@@ -124,11 +125,28 @@ pub fn compute(records: &StudyRecords, earlier: &[EarlierRelease], k: u64) -> Co
         .flat_map(|t| t.nodes.iter().cloned())
         .map(|n| (n.key.clone(), n))
         .collect();
+    // Every count of the tables goes into the basis, withheld ones too (not only those
+    // that are figures), so a later release is audited against exactly this one.
+    let basis: Basis = built
+        .persons
+        .iter()
+        .chain(built.organisations.iter())
+        .flat_map(|t| t.nodes.iter())
+        .map(|n| {
+            (
+                n.key.clone(),
+                Earlier {
+                    value: n.value,
+                    published: n.published,
+                },
+            )
+        })
+        .collect();
     let mut s = Shaper {
         nodes,
         origin: FigureOrigin::of_records(records_origin),
         records,
-        basis: Basis::new(),
+        basis,
     };
 
     let interviews = s.count(PERSONS);
@@ -222,7 +240,7 @@ pub fn compute(records: &StudyRecords, earlier: &[EarlierRelease], k: u64) -> Co
             })
             .collect();
         let (mean, median) = if numeric(&d) && !codebook.book.multiple {
-            let (mean, median) = summary(&mut s, &d, &values, &answered, earlier, k);
+            let (mean, median) = summaries::summary(&mut s, &d, &values, &answered, earlier, k);
             (Some(mean), Some(median))
         } else {
             (None, None)
@@ -244,7 +262,7 @@ pub fn compute(records: &StudyRecords, earlier: &[EarlierRelease], k: u64) -> Co
         });
     }
 
-    let programmes = programme_figures(&mut s);
+    let programmes = summaries::programme_figures(&mut s);
     let basis = s.basis;
     Computed {
         figures: ReleaseFigures {
@@ -264,124 +282,4 @@ pub fn compute(records: &StudyRecords, earlier: &[EarlierRelease], k: u64) -> Co
         },
         basis,
     }
-}
-
-/// Mean and median of a numeric scale, shown only when they hold (see `means`).
-fn summary(
-    s: &mut Shaper<'_>,
-    d: &str,
-    values: &[ValueFigures],
-    answered: &Figure,
-    earlier: &[EarlierRelease],
-    k: u64,
-) -> (Figure, Figure) {
-    let floors: Vec<u64> = values
-        .iter()
-        .map(|v| {
-            earlier
-                .iter()
-                .filter_map(|e| e.get(&v.count.key).filter(|o| o.published).map(|o| o.value))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let cells: Vec<Scaled> = values
-        .iter()
-        .zip(&floors)
-        .filter_map(|(v, floor)| {
-            Some(Scaled {
-                value: v.value.parse().ok()?,
-                count: s.nodes.get(&v.count.key).map_or(0, |n| n.value),
-                published: !v.count.suppressed,
-                floor: *floor,
-            })
-        })
-        .collect();
-    let mean_key = format!("answers/{d}/_MEAN");
-    let changes_hold = earlier.iter().all(|e| {
-        if !e.get(&mean_key).is_some_and(|m| m.published) {
-            return true;
-        }
-        let old: Vec<Scaled> = values
-            .iter()
-            .zip(&cells)
-            .map(|(v, new)| {
-                let o = e.get(&v.count.key).copied().unwrap_or(Earlier {
-                    value: 0,
-                    published: true,
-                });
-                Scaled {
-                    value: new.value,
-                    count: o.value,
-                    published: o.published,
-                    floor: 0,
-                }
-            })
-            .collect();
-        means::change_holds(&old, &cells, k)
-    });
-    let shown = !answered.suppressed && means::summary_holds(&cells) && changes_hold;
-    let mean = s.scalar(&mean_key, means::mean(&cells), shown);
-    let median = s.scalar(
-        &format!("answers/{d}/_MEDIAN"),
-        means::median(&cells),
-        shown,
-    );
-    (mean, median)
-}
-
-/// Organisations whose signing year lies within each programme's years: the period of
-/// the signing-year table that is exactly the programme's years, or the sum of years
-/// that are all shown.
-fn programme_figures(s: &mut Shaper<'_>) -> Vec<ProgrammeFigures> {
-    let signing = crate::domain::study::AnswerDimension::SigningYear.as_str();
-    let Some(codebook) = s
-        .records
-        .codebooks
-        .iter()
-        .find(|c| c.book.dimension == signing)
-    else {
-        return Vec::new();
-    };
-    let periods = tables::periods(s.records, codebook);
-    let years: HashSet<i32> = codebook
-        .codes
-        .iter()
-        .filter_map(|c| c.value.parse().ok())
-        .collect();
-    let mut result = Vec::new();
-    for programme in s.records.programmes.clone() {
-        let within: Vec<i32> = years
-            .iter()
-            .copied()
-            .filter(|y| *y >= programme.start_year && programme.end_year.is_none_or(|e| *y <= e))
-            .collect();
-        let (Some(first), Some(last)) = (within.iter().min(), within.iter().max()) else {
-            continue;
-        };
-        let key = format!("programmes/{}", programme.code);
-        let period_key = format!("answers/{signing}/_PERIOD/{first}-{last}");
-        let figure = if periods.iter().any(|(a, b, _)| a == first && b == last) {
-            let node = s.nodes.get(&period_key).cloned();
-            match node {
-                Some(n) => s.figure(&key, Some(n.value as f64), n.published, n.source),
-                None => s.figure(&key, None, false, None),
-            }
-        } else {
-            let parts: Vec<Option<Node>> = within
-                .iter()
-                .map(|y| s.nodes.get(&format!("answers/{signing}/{y}")).cloned())
-                .collect();
-            let total: u64 = parts.iter().flatten().map(|n| n.value).sum();
-            let shown = parts
-                .iter()
-                .all(|n| n.as_ref().is_some_and(|n| n.published));
-            s.figure(&key, Some(total as f64), shown, None)
-        };
-        result.push(ProgrammeFigures {
-            code: programme.code.clone(),
-            organisations: figure,
-        });
-    }
-    result
 }

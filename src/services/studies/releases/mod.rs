@@ -10,6 +10,7 @@
 pub mod compute;
 pub mod data;
 pub mod figures;
+mod summaries;
 pub mod tables;
 
 use crate::auth::policy;
