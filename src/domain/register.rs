@@ -10,8 +10,12 @@
 //! a plan made under an earlier, withdrawn signature does not fulfil a new commitment:
 //! - `FOLLOWED_UP`: a counting plan has at least one follow-up report;
 //! - `ADOPTED`: a counting plan exists, none followed up;
-//! - `OVERDUE`: no counting plan, and the due date (`dates::action_plan_due_on`) has
-//!   passed;
+//! - `OVERDUE`: no counting plan, the due date (`dates::action_plan_due_on`) has
+//!   passed, and the register holds evidence that the plan is missing: the signature's
+//!   `plan_missing_on` (a day after the due date) with its `plan_missing_source`;
+//! - `NO_PLAN_ON_RECORD`: no counting plan and the due date has passed, but nothing says
+//!   the plan is missing. The absence of a record is not the absence of a plan: the
+//!   organisation may have one the register has not been told of;
 //! - `NONE_DUE_YET`: no counting plan, and the due date is today or later.
 //!
 //! The SQL in `services::register::status` is the one implementation of these rules;
@@ -35,7 +39,10 @@ stored_enum! {
     pub enum ActionPlanStatus {
         /// No plan yet, and the two years have not passed.
         NoneDueYet => "NONE_DUE_YET",
-        /// No plan, and the two years have passed.
+        /// The two years have passed and no plan is on record; whether one exists is
+        /// not known.
+        NoPlanOnRecord => "NO_PLAN_ON_RECORD",
+        /// The two years have passed and a cited source says no plan was adopted.
         Overdue => "OVERDUE",
         /// A plan was adopted; no follow-up report yet.
         Adopted => "ADOPTED",

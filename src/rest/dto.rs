@@ -57,6 +57,11 @@ pub struct SignatureDto {
     pub action_plan_due_on: Option<String>,
     pub source: String,
     pub note: Option<String>,
+    /// A day after the due date on which the plan was known to be missing: the evidence
+    /// behind OVERDUE.
+    pub plan_missing_on: Option<String>,
+    /// The citation saying the plan was missing.
+    pub plan_missing_source: Option<String>,
     /// SOURCED, DEMO or REPORTED.
     pub data_origin: String,
     pub version: i32,
@@ -83,6 +88,8 @@ impl SignatureDto {
             action_plan_due_on: due,
             source: s.source,
             note: s.note,
+            plan_missing_on: s.plan_missing_on,
+            plan_missing_source: s.plan_missing_source,
             data_origin: s.data_origin,
             version: s.version,
             updated_at: s.updated_at,
@@ -102,7 +109,9 @@ pub struct OrganisationDto {
     pub has_regional_responsibility: bool,
     /// SIGNED, WITHDRAWN or NEVER_SIGNED.
     pub signatory_status: String,
-    /// NONE_DUE_YET, OVERDUE, ADOPTED, FOLLOWED_UP; null unless a standing signatory.
+    /// NONE_DUE_YET, NO_PLAN_ON_RECORD (due date passed, no plan on record), OVERDUE (due
+    /// date passed and a cited source says no plan was adopted), ADOPTED, FOLLOWED_UP;
+    /// null unless a standing signatory.
     pub action_plan_status: Option<String>,
     /// The current signature.
     pub signature: Option<SignatureDto>,

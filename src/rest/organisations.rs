@@ -30,8 +30,10 @@ pub struct OrganisationQuery {
     /// Signatory statuses: SIGNED, WITHDRAWN, NEVER_SIGNED.
     #[param(example = "SIGNED,WITHDRAWN")]
     pub status: Option<String>,
-    /// Action plan statuses: NONE_DUE_YET, OVERDUE, ADOPTED, FOLLOWED_UP.
-    #[param(example = "OVERDUE")]
+    /// Action plan statuses: NONE_DUE_YET, NO_PLAN_ON_RECORD (due date passed, no plan on
+    /// record), OVERDUE (due date passed and a cited source says no plan was adopted),
+    /// ADOPTED, FOLLOWED_UP.
+    #[param(example = "NO_PLAN_ON_RECORD,OVERDUE")]
     pub action_plan_status: Option<String>,
     /// Support programme codes, e.g. "MODELLKONCEPTET".
     #[param(example = "MODELLKONCEPTET")]
@@ -245,7 +247,7 @@ pub async fn get_signatory(
 }
 
 /// The columns of `signatories.csv`; `imports/signatures` takes the file back.
-pub const SIGNATORY_COLUMNS: [&str; 22] = [
+pub const SIGNATORY_COLUMNS: [&str; 24] = [
     "organisation_code",
     "organisation_name",
     "county_code",
@@ -266,6 +268,8 @@ pub const SIGNATORY_COLUMNS: [&str; 22] = [
     "withdrawal_reason",
     "source",
     "note",
+    "plan_missing_on",
+    "plan_missing_source",
     "data_origin",
     "updated_at",
 ];
@@ -322,6 +326,8 @@ pub async fn signatories_csv(
                 opt(s.withdrawal_reason),
                 s.source,
                 opt(s.note),
+                opt(s.plan_missing_on),
+                opt(s.plan_missing_source),
                 s.data_origin,
                 s.updated_at.to_rfc3339(),
             ])

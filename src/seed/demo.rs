@@ -15,7 +15,7 @@ use crate::domain::register::{
     CharterEdition, DataOrigin, DatePrecision, DecisionBody, Initiative, Motive,
 };
 use crate::domain::support::{FocusArea, ParticipationRole, SupportAssessment};
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use entity::{
     action_plan, action_plan_article, county_board, county_board_support,
     county_board_support_focus, follow_up_report, organisation, programme_participation, signature,
@@ -351,11 +351,39 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Demo plans of a signing; for half of the signings left without an adopted plan
+    /// after the due date (a fixed half, so the random sequence stays as it was), the
+    /// demo register also claims the plan is known to be missing, which makes them
+    /// OVERDUE rather than NO_PLAN_ON_RECORD.
     async fn plans_for(
         &mut self,
         org: &organisation::Model,
         signed: &signature::Model,
     ) -> anyhow::Result<()> {
+        if self.make_plans(org, signed).await? {
+            return Ok(());
+        }
+        let Some(last) = dates::parse(&signed.not_later_than) else {
+            return Ok(());
+        };
+        let missing_on = dates::action_plan_due_on(last)
+            .checked_add_days(Days::new(1 + (signed.id % 200) as u64))
+            .filter(|d| *d <= Utc::now().date_naive());
+        if let Some(missing_on) = missing_on.filter(|_| signed.id % 2 == 0) {
+            let mut active: signature::ActiveModel = signed.clone().into();
+            active.plan_missing_on = Set(Some(dates::format(missing_on)));
+            active.plan_missing_source = Set(Some(DEMO_SOURCE.to_owned()));
+            active.update(self.txn).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes the demo plans of a signing; true when one was adopted.
+    async fn make_plans(
+        &mut self,
+        org: &organisation::Model,
+        signed: &signature::Model,
+    ) -> anyhow::Result<bool> {
         let start = signed
             .signed_on
             .as_deref()
@@ -365,14 +393,14 @@ impl Writer<'_> {
         let today = Utc::now().date_naive();
         let roll = self.rng.below(100);
         if roll >= 65 {
-            return Ok(());
+            return Ok(false);
         }
         let intended = roll >= 55;
         let adopted = start
             .checked_add_months(Months::new(3 + self.rng.below(30) as u32))
             .filter(|d| *d <= today);
         if adopted.is_none() && !intended {
-            return Ok(());
+            return Ok(false);
         }
         let adopted_on = if intended { None } else { adopted };
         let from_year = adopted_on.map_or(today.year() + 1, |d| d.year());
@@ -441,7 +469,7 @@ impl Writer<'_> {
                 .await?;
             }
         }
-        Ok(())
+        Ok(adopted_on.is_some())
     }
 
     async fn participations(&mut self, signers: &[&organisation::Model]) -> anyhow::Result<()> {

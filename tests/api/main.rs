@@ -32,6 +32,7 @@ mod schema_sdl;
 mod shutdown;
 mod signatories;
 mod statements;
+mod status_evidence;
 mod studies;
 mod study_attacks;
 mod study_builder;

@@ -129,6 +129,10 @@ async fn every_filter_selects_what_the_rule_says(app: TestApp) {
             expect(&|r| r["actionPlanStatus"] == "OVERDUE" || r["actionPlanStatus"] == "ADOPTED"),
         ),
         (
+            json!({ "actionPlanStatuses": ["NO_PLAN_ON_RECORD"] }),
+            expect(&|r| r["actionPlanStatus"] == "NO_PLAN_ON_RECORD"),
+        ),
+        (
             json!({ "programmeCodes": ["MODELLKONCEPTET"] }),
             expect(&|r| took_part(r, "MODELLKONCEPTET")),
         ),

@@ -18,7 +18,11 @@ api_enum! {
     pub enum ActionPlanStatus for crate::domain::register::ActionPlanStatus, stored {
         /// No plan yet, and the two years have not passed.
         NoneDueYet = NoneDueYet,
-        /// No plan, and the two years have passed.
+        /// The two years have passed and no plan is on record; whether one exists is
+        /// not known (absence of a record is not absence of a plan).
+        NoPlanOnRecord = NoPlanOnRecord,
+        /// The two years have passed and a cited source says no plan was adopted
+        /// (`signature.planMissingOn`, `signature.planMissingSource`).
         Overdue = Overdue,
         /// A plan was adopted; no follow-up report yet.
         Adopted = Adopted,

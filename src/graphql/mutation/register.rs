@@ -53,6 +53,12 @@ pub struct SignatureFactsInput {
     pub source: Option<String>,
     /// A free-text note.
     pub note: Option<String>,
+    /// A day after `actionPlanDueOn` on which the organisation was known to have no
+    /// action plan; given with `planMissingSource`, it makes the status OVERDUE (without
+    /// it, a passed due date is NO_PLAN_ON_RECORD). Not in the future.
+    pub plan_missing_on: Option<Date>,
+    /// The citation saying the plan was missing (required with `planMissingOn`).
+    pub plan_missing_source: Option<String>,
 }
 
 impl From<SignatureFactsInput> for SignatureFacts {
@@ -70,6 +76,8 @@ impl From<SignatureFactsInput> for SignatureFacts {
             new_articles_adopted_on: input.new_articles_adopted_on.map(|d| d.0),
             source: input.source,
             note: input.note,
+            plan_missing_on: input.plan_missing_on.map(|d| d.0),
+            plan_missing_source: input.plan_missing_source,
         }
     }
 }

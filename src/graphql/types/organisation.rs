@@ -76,8 +76,10 @@ impl Organisation {
     /// Where the organisation stands with its action plan commitment; null unless it
     /// is a signatory that has not withdrawn. The rule: a plan adopted on or after the
     /// signing counts; FOLLOWED_UP when such a plan has a follow-up report, ADOPTED when
-    /// it has none, otherwise OVERDUE from the day after `signature.actionPlanDueOn`
-    /// and NONE_DUE_YET until then.
+    /// it has none; otherwise NONE_DUE_YET until `signature.actionPlanDueOn`, and from
+    /// the day after it OVERDUE when a cited source says the plan is missing
+    /// (`signature.planMissingOn`), NO_PLAN_ON_RECORD when nothing does (the register
+    /// has no plan, which does not mean the organisation has none).
     async fn action_plan_status(&self, ctx: &Context<'_>) -> Result<Option<ActionPlanStatus>> {
         let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
         Ok(row.and_then(|r| r.action_plan_status()).map(Into::into))

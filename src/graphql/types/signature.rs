@@ -131,6 +131,17 @@ impl Signature {
         &self.0.source
     }
 
+    /// The day on which the organisation was known to have no action plan, after the
+    /// due date: the evidence behind an OVERDUE status. Null when nothing says so.
+    async fn plan_missing_on(&self) -> Option<Date> {
+        Date::from_stored(self.0.plan_missing_on.as_deref())
+    }
+
+    /// The citation saying the plan was missing.
+    async fn plan_missing_source(&self) -> Option<&str> {
+        self.0.plan_missing_source.as_deref()
+    }
+
     /// A free-text note.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()

@@ -29,6 +29,8 @@ pub static COLUMNS: Columns = Columns {
         "withdrawal_reason",
         "source",
         "note",
+        "plan_missing_on",
+        "plan_missing_source",
     ],
     read_only: &[
         "organisation_name",
@@ -69,6 +71,8 @@ pub async fn apply(
         new_articles_adopted_on: r.date("new_articles_adopted_on"),
         source: r.text("source"),
         note: r.text("note"),
+        plan_missing_on: r.date("plan_missing_on"),
+        plan_missing_source: r.text("plan_missing_source"),
     };
     let withdrawn_on = r.date("withdrawn_on");
     let reason = r.text("withdrawal_reason");
@@ -115,6 +119,8 @@ pub async fn apply(
         && stored.new_articles_adopted_on == facts.new_articles_adopted_on.map(dates::format)
         && facts.source.as_ref().is_none_or(|s| *s == stored.source)
         && stored.note == facts.note
+        && stored.plan_missing_on == facts.plan_missing_on.map(dates::format)
+        && stored.plan_missing_source == facts.plan_missing_source
         && stored_motives == motives;
     let same_withdrawal = stored.withdrawn_on == withdrawn_on.map(dates::format)
         && (withdrawn_on.is_none() || stored.withdrawal_reason == reason);

@@ -46,8 +46,9 @@ pub fn signatory_status_expr() -> SimpleExpr {
 /// The plans that count for the current signature, as an SQL condition on `ap`.
 const COUNTING_PLAN: &str = r#""ap"."organisation_id" = "organisation"."id" AND "ap"."adopted_on" IS NOT NULL AND ("signature"."signed_on" IS NULL OR "ap"."adopted_on" >= "signature"."signed_on")"#;
 
-/// `NONE_DUE_YET`, `OVERDUE`, `ADOPTED`, `FOLLOWED_UP`, or NULL when the organisation has
-/// no standing signature.
+/// `NONE_DUE_YET`, `NO_PLAN_ON_RECORD`, `OVERDUE`, `ADOPTED`, `FOLLOWED_UP`, or NULL when
+/// the organisation has no standing signature. `OVERDUE` needs the recorded fact that
+/// the plan is missing (`plan_missing_on`, dated after the due date when written).
 ///
 /// The cutoff is inlined as a literal rather than bound: it is an ISO date this code
 /// formats itself, and a literal keeps the expression identical wherever it appears
@@ -58,7 +59,8 @@ pub fn action_plan_status_expr(today: NaiveDate) -> SimpleExpr {
         r#"(CASE WHEN "signature"."id" IS NULL OR "signature"."withdrawn_on" IS NOT NULL THEN NULL
  WHEN EXISTS (SELECT 1 FROM "action_plan" "ap" WHERE {COUNTING_PLAN} AND EXISTS (SELECT 1 FROM "follow_up_report" "f" WHERE "f"."action_plan_id" = "ap"."id")) THEN 'FOLLOWED_UP'
  WHEN EXISTS (SELECT 1 FROM "action_plan" "ap" WHERE {COUNTING_PLAN}) THEN 'ADOPTED'
- WHEN "signature"."not_later_than" < '{cutoff}' THEN 'OVERDUE'
+ WHEN "signature"."not_later_than" < '{cutoff}' AND "signature"."plan_missing_on" IS NOT NULL THEN 'OVERDUE'
+ WHEN "signature"."not_later_than" < '{cutoff}' THEN 'NO_PLAN_ON_RECORD'
  ELSE 'NONE_DUE_YET' END)"#
     );
     Expr::cust(sql)

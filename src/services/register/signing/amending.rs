@@ -73,6 +73,8 @@ pub async fn update_in(
     });
     active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
     active.note = Set(facts.note.clone());
+    active.plan_missing_on = Set(facts.plan_missing_on.map(dates::format));
+    active.plan_missing_source = Set(facts.plan_missing_source.clone());
     let updated = save_versioned(txn, "signature", columns(), active, id, version).await?;
     replace_motives(txn, id, &facts.motives).await?;
     let after_motives = motives_of(txn, id).await?;

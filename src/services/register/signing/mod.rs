@@ -32,4 +32,9 @@ pub struct SignatureFacts {
     /// Defaults to a note that the organisation reported it.
     pub source: Option<String>,
     pub note: Option<String>,
+    /// A day after the due date on which the organisation was known to have no action
+    /// plan; with `plan_missing_source`, the evidence that makes it `OVERDUE`.
+    pub plan_missing_on: Option<NaiveDate>,
+    /// The citation saying the plan was missing.
+    pub plan_missing_source: Option<String>,
 }

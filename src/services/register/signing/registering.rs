@@ -123,6 +123,8 @@ pub async fn register_in(
             .clone()
             .unwrap_or_else(|| format!("Reported by {} through cemr-api", actor.sub))),
         note: Set(facts.note.clone()),
+        plan_missing_on: Set(facts.plan_missing_on.map(dates::format)),
+        plan_missing_source: Set(facts.plan_missing_source.clone()),
         data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now),

@@ -114,5 +114,37 @@ pub(super) fn validate(
             format!("{adopted} is in the future"),
         );
     }
+    if let Some((_, last)) = range {
+        plan_missing(facts, last, v);
+    }
     range
+}
+
+/// The fact that the plan is missing: dated and cited together, not in the future, and
+/// after the due date, since only then does a missing plan break the commitment.
+fn plan_missing(facts: &SignatureFacts, last_possible_signing: NaiveDate, v: &mut Validator) {
+    match (facts.plan_missing_on, &facts.plan_missing_source) {
+        (None, None) => {}
+        (Some(_), None) => v.error(
+            "planMissingSource",
+            "REQUIRED",
+            "cite the source that says the action plan is missing",
+        ),
+        (None, Some(_)) => v.error(
+            "planMissingOn",
+            "REQUIRED",
+            "give the day on which the action plan was known to be missing",
+        ),
+        (Some(on), Some(source)) => {
+            v.text("planMissingSource", source, 1000);
+            v.register_date("planMissingOn", on);
+            let due = dates::action_plan_due_on(last_possible_signing);
+            v.check(
+                on > due,
+                "planMissingOn",
+                "ORDER",
+                format!("a plan can only be missing after it was due on {due}"),
+            );
+        }
+    }
 }
