@@ -333,13 +333,10 @@ pub async fn add_strategy(
             )
         })?;
     let mut v = Validator::new();
-    v.year("periodStartYear", facts.period_start_year);
-    v.year("periodEndYear", facts.period_end_year);
-    v.check(
-        facts.period_end_year >= facts.period_start_year,
-        "periodEndYear",
-        "ORDER",
-        "must not be before periodStartYear",
+    v.period(
+        ("periodStartYear", Some(facts.period_start_year)),
+        ("periodEndYear", Some(facts.period_end_year)),
+        None,
     );
     v.text("title", &facts.title, 300);
     v.text("source", &facts.source, 1000);

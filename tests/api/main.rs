@@ -22,6 +22,7 @@ mod migrations;
 mod observability;
 mod openapi;
 mod organisations;
+mod plan_periods;
 mod rate_limits;
 mod reference_data;
 mod register;

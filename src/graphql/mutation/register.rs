@@ -92,9 +92,11 @@ pub struct ActionPlanFactsInput {
     /// The adopting body.
     #[graphql(default_with = "DecisionBody::Unknown")]
     pub decision_body: DecisionBody,
-    /// The first year the plan covers.
+    /// The first year the plan covers (2006–2100). Plans are made ahead: a 2027–2030
+    /// plan adopted in 2026 is normal.
     pub period_start_year: Option<i32>,
-    /// The last year the plan covers.
+    /// The last year the plan covers: not before the first, at most ten years in all,
+    /// and not before the year of adoption.
     pub period_end_year: Option<i32>,
     /// Its priorities.
     #[graphql(default)]

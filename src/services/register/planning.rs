@@ -11,7 +11,7 @@ use crate::services::register::action_plans;
 use crate::services::writing::{
     self, RequestContext, Validator, Versioned, check_version, save_versioned,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use entity::{action_plan, action_plan_article, charter_article, follow_up_report};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
@@ -46,22 +46,11 @@ fn validate(facts: &PlanFacts, v: &mut Validator) {
     if let Some(adopted) = facts.adopted_on {
         v.register_date("adoptedOn", adopted);
     }
-    for (field, year) in [
+    v.period(
         ("periodStartYear", facts.period_start_year),
         ("periodEndYear", facts.period_end_year),
-    ] {
-        if let Some(year) = year {
-            v.year(field, year);
-        }
-    }
-    if let (Some(start), Some(end)) = (facts.period_start_year, facts.period_end_year) {
-        v.check(
-            start <= end,
-            "periodEndYear",
-            "ORDER",
-            "the period must not end before it starts",
-        );
-    }
+        facts.adopted_on.map(|d| d.year()),
+    );
     v.check(
         facts.priorities.chars().count() <= 10_000,
         "priorities",

@@ -4,6 +4,9 @@ use crate::domain::dates;
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 
+/// The longest period a plan or strategy can cover: two and a half mandate periods.
+pub const MAX_PERIOD_YEARS: i32 = 10;
+
 /// Collects field errors; `finish` fails with all of them.
 #[derive(Debug, Default)]
 pub struct Validator {
@@ -56,6 +59,55 @@ impl Validator {
                 field,
                 "OUT_OF_RANGE",
                 format!("{year} is not between 2006 and {last}"),
+            );
+        }
+    }
+
+    /// The years a plan or strategy covers. Plans are made ahead (a 2027–2030 plan
+    /// adopted in 2026), so only what cannot be is refused, never the calendar: a year
+    /// before the charter or beyond 2100, an end before the start, a span over
+    /// `MAX_PERIOD_YEARS`, and a period that ended before the plan was adopted.
+    pub fn period(
+        &mut self,
+        (start_field, start): (&str, Option<i32>),
+        (end_field, end): (&str, Option<i32>),
+        adopted_in: Option<i32>,
+    ) {
+        for (field, year) in [(start_field, start), (end_field, end)] {
+            if let Some(year) = year
+                && !(2006..=2100).contains(&year)
+            {
+                self.error(
+                    field,
+                    "OUT_OF_RANGE",
+                    format!("{year} is not a plan year (2006–2100)"),
+                );
+            }
+        }
+        if let (Some(start), Some(end)) = (start, end) {
+            if end < start {
+                self.error(
+                    end_field,
+                    "ORDER",
+                    "the period must not end before it starts",
+                );
+            } else if end - start + 1 > MAX_PERIOD_YEARS {
+                self.error(
+                    end_field,
+                    "OUT_OF_RANGE",
+                    format!(
+                        "a period of {} years is implausible (at most {MAX_PERIOD_YEARS})",
+                        end - start + 1
+                    ),
+                );
+            }
+        }
+        if let (Some(end), Some(adopted)) = (end, adopted_in) {
+            self.check(
+                end >= adopted,
+                end_field,
+                "ORDER",
+                format!("a plan adopted in {adopted} cannot cover only earlier years"),
             );
         }
     }
