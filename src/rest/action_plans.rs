@@ -23,7 +23,11 @@ pub struct PlanQuery {
     /// County codes, comma-separated.
     #[param(example = "25")]
     pub county: Option<String>,
-    /// Only plans changed (or followed up) at or after this time (RFC 3339).
+    /// Incremental sync: only plans whose `updated_at` is later than this time (RFC 3339;
+    /// exclusive, so the greatest `updated_at` already received returns nothing again).
+    /// A plan's `updated_at` is the latest change of the plan, its articles, and its
+    /// follow-up reports. A write's time is taken when it starts: to never miss one still
+    /// committing while you read, send a watermark a minute earlier.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -115,6 +115,10 @@ pub struct OrganisationDto {
     pub action_plan_status: Option<String>,
     /// The current signature.
     pub signature: Option<SignatureDto>,
+    /// When anything the row shows last changed: the latest of the organisation record,
+    /// its current signature, its action plans and their follow-up reports, and 00:00 UTC
+    /// of the day a passing due date made the status NO_PLAN_ON_RECORD or OVERDUE.
+    /// `updated_since` compares against this.
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -123,10 +127,8 @@ impl OrganisationDto {
         o: organisation::Model,
         status: Option<&StatusRow>,
         signature: Option<SignatureDto>,
+        updated_at: chrono::DateTime<chrono::Utc>,
     ) -> Self {
-        let updated_at = signature
-            .as_ref()
-            .map_or(o.updated_at, |s| s.updated_at.max(o.updated_at));
         Self {
             kind: OrganisationKind::from_stored_or_other(&o.kind)
                 .as_str()

@@ -9,7 +9,7 @@ use crate::domain::organisation::OrganisationKind;
 use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
 use crate::error::{AppError, AppResult, HttpError};
 use crate::services::organisations::{self, OrganisationFilter, OrganisationOrderField};
-use crate::services::register::{signatures, status};
+use crate::services::register::{changes, signatures, status};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use entity::organisation;
 use sea_orm::DatabaseConnection;
@@ -45,7 +45,15 @@ pub struct OrganisationQuery {
     /// The name contains this text (case-insensitive, Swedish letters included).
     #[param(example = "örebro")]
     pub q: Option<String>,
-    /// Only rows changed at or after this time (RFC 3339), for incremental sync.
+    /// Incremental sync: only rows whose `updated_at` is later than this time (RFC 3339;
+    /// exclusive, so the greatest `updated_at` already received returns nothing again).
+    /// A row's `updated_at` covers everything it shows: the latest change of the
+    /// organisation record, its current signature, any of its action plans and their
+    /// follow-up reports, and 00:00 UTC of the day its due date passed when that made its
+    /// action plan status NO_PLAN_ON_RECORD or OVERDUE (so a status that changes with
+    /// time alone comes back too). A write's time is taken when it starts: to never miss
+    /// one still committing while you read, send a watermark a minute earlier; rows
+    /// that come back again are unchanged.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Order: `name` (Swedish alphabetical, default), `code` or `signed_on`.
     #[param(inline)]
@@ -104,7 +112,9 @@ async fn represent(
         .into_iter()
         .map(|s| (s.organisation_id, s))
         .collect();
-    let current = signatures::current_of(db, ids).await?;
+    let current = signatures::current_of(db, ids.clone()).await?;
+    let plans_changed = changes::plans_changed_at(db, ids).await?;
+    let today = status::today();
     let mut motives: HashMap<i32, Vec<String>> = HashMap::new();
     for m in signatures::motives_of(db, current.iter().map(|s| s.id).collect()).await? {
         motives.entry(m.signature_id).or_default().push(m.motive);
@@ -116,12 +126,20 @@ async fn represent(
     Ok(rows
         .into_iter()
         .map(|o| {
-            let signature = by_org.remove(&o.id).map(|s| {
+            let stored = by_org.remove(&o.id);
+            let status = statuses.get(&o.id);
+            let changed = changes::change_time(
+                &o,
+                stored.as_ref(),
+                status.and_then(status::StatusRow::action_plan_status),
+                plans_changed.get(&o.id).copied(),
+                today,
+            );
+            let signature = stored.map(|s| {
                 let m = motives.remove(&s.id).unwrap_or_default();
                 SignatureDto::new(s, m)
             });
-            let status = statuses.get(&o.id);
-            OrganisationDto::new(o, status, signature)
+            OrganisationDto::new(o, status, signature, changed)
         })
         .collect())
 }
@@ -329,7 +347,7 @@ pub async fn signatories_csv(
                 opt(s.plan_missing_on),
                 opt(s.plan_missing_source),
                 s.data_origin,
-                s.updated_at.to_rfc3339(),
+                o.updated_at.to_rfc3339(),
             ])
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::pagination::{
     KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
 };
+use crate::services::register::changes;
 use crate::services::register::status::{
     action_plan_status_expr, join_current_signature, signatory_status_expr, today,
 };
@@ -37,8 +38,8 @@ pub struct OrganisationFilter {
     pub programme_codes: Vec<String>,
     /// Only organisations with a signature on record (signed or withdrawn).
     pub signatories_only: bool,
-    /// Only organisations whose record or current signature changed at or after this
-    /// time (incremental sync).
+    /// Only organisations whose row changed after this time (exclusive), as
+    /// `register::changes` defines it: derived fields included (incremental sync).
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -134,14 +135,7 @@ impl OrganisationFilter {
             );
         }
         if let Some(since) = self.updated_since {
-            select = select.filter(
-                Condition::any()
-                    .add(
-                        Expr::col((organisation::Entity, organisation::Column::UpdatedAt))
-                            .gte(since),
-                    )
-                    .add(Expr::col((signature::Entity, signature::Column::UpdatedAt)).gte(since)),
-            );
+            select = select.filter(changes::changed_after(since, today()));
         }
         if !self.programme_codes.is_empty() {
             let codes: Vec<String> = self

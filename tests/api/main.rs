@@ -15,6 +15,7 @@ mod graphql_http;
 mod hardening;
 mod health;
 mod identity;
+mod incremental_sync;
 mod journey;
 mod layering;
 mod login_throttling;

@@ -80,7 +80,8 @@ pub async fn follow_ups_by_ids(
 pub struct PlanFilter {
     pub organisation_codes: Vec<String>,
     pub county_codes: Vec<String>,
-    /// Plans that changed, or got a follow-up report, at or after this time.
+    /// Plans that changed, or whose follow-up reports changed, after this time
+    /// (exclusive).
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -90,7 +91,7 @@ impl PlanFilter {
         mut select: sea_orm::Select<action_plan::Entity>,
     ) -> sea_orm::Select<action_plan::Entity> {
         use entity::organisation;
-        use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+        use sea_orm::sea_query::{Condition, Expr, Query};
         if !self.organisation_codes.is_empty() || !self.county_codes.is_empty() {
             let mut owners = Query::select();
             owners
@@ -106,28 +107,12 @@ impl PlanFilter {
                 select.filter(action_plan::Column::OrganisationId.in_subquery(owners.to_owned()));
         }
         if let Some(since) = self.updated_since {
-            let followed = Query::select()
-                .expr(Expr::cust("1"))
-                .from(follow_up_report::Entity)
-                .and_where(
-                    Expr::col((
-                        follow_up_report::Entity,
-                        follow_up_report::Column::ActionPlanId,
-                    ))
-                    .equals((action_plan::Entity, action_plan::Column::Id)),
-                )
-                .and_where(
-                    Expr::col((
-                        follow_up_report::Entity,
-                        follow_up_report::Column::UpdatedAt,
-                    ))
-                    .gte(since),
-                )
-                .to_owned();
             select = select.filter(
                 Condition::any()
-                    .add(action_plan::Column::UpdatedAt.gte(since))
-                    .add(Expr::exists(followed)),
+                    .add(action_plan::Column::UpdatedAt.gt(since))
+                    .add(Expr::exists(
+                        crate::services::register::changes::follow_up_after(since),
+                    )),
             );
         }
         select

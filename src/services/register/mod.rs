@@ -2,6 +2,7 @@
 //! support, and the derived statuses.
 
 pub mod action_plans;
+pub mod changes;
 pub mod planning;
 pub mod signatures;
 pub mod signing;
