@@ -15,6 +15,8 @@ pub async fn headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let page = req.path().starts_with("/graphiql") || req.path().starts_with("/api/v1/docs");
+    // Charts are made to be embedded in other sites' pages.
+    let embeddable = req.path().starts_with("/charts/");
     let mut response = next.call(req).await?;
     let headers = response.headers_mut();
     let set = |headers: &mut actix_web::http::header::HeaderMap,
@@ -28,7 +30,11 @@ pub async fn headers(
     set(
         headers,
         HeaderName::from_static("cross-origin-resource-policy"),
-        "same-origin",
+        if embeddable {
+            "cross-origin"
+        } else {
+            "same-origin"
+        },
     );
     let policy = if page {
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; frame-ancestors 'none'"

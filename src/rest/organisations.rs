@@ -73,7 +73,8 @@ pub enum OrganisationOrder {
 }
 
 impl OrganisationQuery {
-    fn filter(&self, signatories_only: bool) -> AppResult<OrganisationFilter> {
+    /// The service filter these parameters describe.
+    pub fn filter(&self, signatories_only: bool) -> AppResult<OrganisationFilter> {
         Ok(OrganisationFilter {
             kinds: codes("kind", &self.kind, OrganisationKind::from_stored)?,
             county_codes: list(&self.county),

@@ -15,6 +15,7 @@ use crate::graphql::{self, graphiql};
 use crate::http::admission::{self, Admission};
 use crate::http::health::{self, Readiness};
 use crate::http::{metrics, not_found, panics, rate_limit, request_log, security, uri};
+use crate::insights;
 use crate::rest::{self, imports::ImportLimits};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
@@ -136,6 +137,7 @@ impl Application {
                 .configure(not_found::extractor_errors)
                 .route("/healthz", web::get().to(health::healthz))
                 .route("/readyz", web::get().to(health::readyz))
+                .configure(insights::routes)
                 .configure(|cfg| {
                     if metrics_enabled {
                         cfg.route("/metrics", web::get().to(metrics::render));

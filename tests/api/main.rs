@@ -16,6 +16,7 @@ mod hardening;
 mod health;
 mod identity;
 mod incremental_sync;
+mod insights_charts;
 mod journey;
 mod layering;
 mod login_throttling;

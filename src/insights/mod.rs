@@ -1,0 +1,53 @@
+//! The service's public face: server-rendered pages of the register and the published
+//! study releases, in Swedish and English, and the charts as embeddable SVG (with CSV
+//! alternatives). Everything is read through the services layer, so the figures are the
+//! ones the API answers; nothing is loaded from outside and no script runs.
+
+pub mod charts;
+pub mod data;
+pub mod http;
+pub mod i18n;
+pub mod map;
+pub mod markup;
+
+use crate::error::HttpError;
+use crate::rest::organisations::OrganisationQuery;
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse};
+use charts::ChartKind;
+use sea_orm::DatabaseConnection;
+
+/// Registers the public pages and the charts.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.route("/charts/{file}", web::get().to(chart));
+}
+
+/// `GET /charts/{name}.svg` and `/charts/{name}.csv`: one chart over the organisations
+/// the REST filters select (`kind`, `county`, `status`, `action_plan_status`,
+/// `programme`, `signed_from`, `signed_to`, `q`), in `lang`.
+async fn chart(
+    req: HttpRequest,
+    file: web::Path<String>,
+    filters: web::Query<OrganisationQuery>,
+    lang: web::Query<http::LangQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    let (name, format) = file
+        .rsplit_once('.')
+        .ok_or_else(|| crate::error::AppError::not_found("charts end in .svg or .csv"))?;
+    let kind = ChartKind::from_slug(name)?;
+    if !matches!(format, "svg" | "csv") {
+        return Err(crate::error::AppError::not_found("charts end in .svg or .csv").into());
+    }
+    let filter = filters.filter(false)?;
+    let chart = charts::load(db.get_ref(), kind, &filter, lang.lang()?).await?;
+    Ok(if format == "svg" {
+        http::with_etag(&req, "image/svg+xml; charset=utf-8", chart.svg.into_bytes())
+    } else {
+        http::with_etag(
+            &req,
+            "text/csv; charset=utf-8",
+            http::csv(&chart.table.header, &chart.table.rows)?,
+        )
+    })
+}
