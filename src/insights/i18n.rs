@@ -64,7 +64,10 @@ impl Lang {
     pub fn plan_status(self, status: ActionPlanStatus) -> &'static str {
         match status {
             ActionPlanStatus::NoneDueYet => self.pick("Ännu inte förfallen", "Not due yet"),
-            ActionPlanStatus::Overdue => self.pick("Försenad", "Overdue"),
+            ActionPlanStatus::NoPlanOnRecord => {
+                self.pick("Ingen plan registrerad", "No plan on record")
+            }
+            ActionPlanStatus::Overdue => self.pick("Försenad (belagt)", "Overdue (documented)"),
             ActionPlanStatus::Adopted => self.pick("Antagen", "Adopted"),
             ActionPlanStatus::FollowedUp => self.pick("Antagen och följd upp", "Followed up"),
         }
