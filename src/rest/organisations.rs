@@ -6,7 +6,7 @@ use super::listing::{
     ListEnvelope, Paging, Problem, all_pages, codes, csv_file, json_with_etag, list, next_link,
 };
 use crate::domain::organisation::OrganisationKind;
-use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
+use crate::domain::register::{ActionPlanStatus, DataOrigin, SignatoryStatus};
 use crate::error::{AppError, AppResult, HttpError};
 use crate::services::organisations::{self, OrganisationFilter, OrganisationOrderField};
 use crate::services::register::{changes, signatures, status};
@@ -35,6 +35,10 @@ pub struct OrganisationQuery {
     /// ADOPTED, FOLLOWED_UP.
     #[param(example = "NO_PLAN_ON_RECORD,OVERDUE")]
     pub action_plan_status: Option<String>,
+    /// Origins of the current signature: SOURCED, DEMO, REPORTED (organisations without a
+    /// signature match none), e.g. "SOURCED,REPORTED" to leave demonstration data out.
+    #[param(example = "SOURCED,REPORTED")]
+    pub data_origin: Option<String>,
     /// Support programme codes, e.g. "MODELLKONCEPTET".
     #[param(example = "MODELLKONCEPTET")]
     pub programme: Option<String>,
@@ -88,6 +92,7 @@ impl OrganisationQuery {
                 ActionPlanStatus::from_stored,
             )?,
             programme_codes: list(&self.programme),
+            data_origins: codes("data_origin", &self.data_origin, DataOrigin::from_stored)?,
             signatories_only,
             updated_since: self.updated_since,
         })
@@ -373,6 +378,12 @@ pub async fn organisations_csv(
     let lines = rows
         .into_iter()
         .map(|o| {
+            // The statuses rest on the current signature: its origin and citation say
+            // whether they are fact or demonstration (empty when nothing is on record).
+            let (origin, source) = o
+                .signature
+                .map(|s| (s.data_origin, s.source))
+                .unwrap_or_default();
             vec![
                 o.code,
                 o.name,
@@ -381,6 +392,8 @@ pub async fn organisations_csv(
                 o.has_regional_responsibility.to_string(),
                 o.signatory_status,
                 o.action_plan_status.unwrap_or_default(),
+                origin,
+                source,
                 o.updated_at.to_rfc3339(),
             ]
         })
@@ -393,6 +406,8 @@ pub async fn organisations_csv(
         "has_regional_responsibility",
         "signatory_status",
         "action_plan_status",
+        "data_origin",
+        "source",
         "updated_at",
     ];
     csv_file("organisations.csv", &header, lines)

@@ -5,7 +5,7 @@
 use crate::domain::codes::normalise_organisation_code;
 use crate::domain::names::search_key;
 use crate::domain::organisation::OrganisationKind;
-use crate::domain::register::{ActionPlanStatus, SignatoryStatus};
+use crate::domain::register::{ActionPlanStatus, DataOrigin, SignatoryStatus};
 use crate::error::{AppError, AppResult};
 use crate::services::pagination::{
     KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
@@ -38,6 +38,9 @@ pub struct OrganisationFilter {
     pub programme_codes: Vec<String>,
     /// Only organisations with a signature on record (signed or withdrawn).
     pub signatories_only: bool,
+    /// Only organisations whose current signature has one of these origins (demo data
+    /// apart from facts); organisations without a signature match none.
+    pub data_origins: Vec<DataOrigin>,
     /// Only organisations whose row changed after this time (exclusive), as
     /// `register::changes` defines it: derived fields included (incremental sync).
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
@@ -116,6 +119,12 @@ impl OrganisationFilter {
         if self.signatories_only {
             select =
                 select.filter(Expr::col((signature::Entity, signature::Column::Id)).is_not_null());
+        }
+        if !self.data_origins.is_empty() {
+            select = select.filter(
+                Expr::col((signature::Entity, signature::Column::DataOrigin))
+                    .is_in(self.data_origins.iter().map(|o| o.as_str())),
+            );
         }
         if !self.statuses.is_empty() {
             select = select

@@ -10,6 +10,7 @@ mod process;
 mod cli;
 mod conformance;
 mod container;
+mod data_origin;
 mod faults;
 mod graphql_http;
 mod hardening;

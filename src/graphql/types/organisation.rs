@@ -2,7 +2,7 @@
 
 use crate::graphql::enums::OrganisationKind;
 use crate::graphql::enums::OrganisationOrderField;
-use crate::graphql::enums::{ActionPlanStatus, SignatoryStatus};
+use crate::graphql::enums::{ActionPlanStatus, DataOrigin, SignatoryStatus};
 use crate::graphql::loaders::{
     ActionPlansOf, CountyCode, CurrentSignatureOf, ParticipationsOf, SignaturesOf, StatusOf,
     SupportTo, load_list,
@@ -151,6 +151,10 @@ pub struct OrganisationFilterInput {
     pub action_plan_statuses: Option<Vec<ActionPlanStatus>>,
     /// Took part in any of these support programmes (codes, e.g. "MODELLKONCEPTET").
     pub programme_codes: Option<Vec<String>>,
+    /// Only organisations whose current signature has one of these origins, e.g.
+    /// `[SOURCED, REPORTED]` to leave demonstration data out of lists and statistics.
+    /// Organisations without a signature on record match none.
+    pub data_origins: Option<Vec<DataOrigin>>,
 }
 
 impl OrganisationFilterInput {
@@ -164,6 +168,7 @@ impl OrganisationFilterInput {
             signed_to_year: self.signed_to_year,
             action_plan_statuses: domain_values(self.action_plan_statuses),
             programme_codes: self.programme_codes.unwrap_or_default(),
+            data_origins: domain_values(self.data_origins),
             signatories_only: false,
             updated_since: None,
         }
