@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
-# Time to import 10,000 action-plan rows in one request (the nightly sync of a regional
-# system), then to import them again unchanged. SQLite by default (a temporary file);
-# DATABASE_URL=postgres://… for PostgreSQL (use a scratch database).
+# Import of action-plan rows in one request (the nightly sync of a regional system): a
+# dry run, the first import, the same again unchanged, each with a one-row write sent
+# every 100 ms meanwhile (the slowest is reported). Each size runs on a fresh server and
+# database; the server's peak resident memory (VmHWM) is reported after each.
+# SQLite by default (a temporary file); DATABASE_URL=postgres://… for PostgreSQL (a
+# scratch database: it is dropped and created again for each size).
+# ROWS="10000 100000" by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bin cemr-api >/dev/null
 bin="$PWD/target/release/cemr-api"
 work=$(mktemp -d)
 port=${PORT:-18302}
-url=${DATABASE_URL:-sqlite://$work/bench.sqlite}
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-(cd "$work" && exec env JWT_SECRET="$secret" APP_ENV=production "$bin" --database-url "$url" --bind "127.0.0.1:$port" --log-level warn) &
-pid=$!
-until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
-JWT_SECRET="$secret" python3 bench/import_rows.py "http://127.0.0.1:$port" "${ROWS:-10000}"
-echo "server resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+for rows in ${ROWS:-10000 100000}; do
+  if [[ -n "${DATABASE_URL:-}" ]]; then
+    url=$DATABASE_URL
+    admin=${url%/*}/postgres
+    name=${url##*/}
+    psql -q "$admin" -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
+  else
+    rm -f "$work"/bench.sqlite*
+    url="sqlite://$work/bench.sqlite"
+  fi
+  (cd "$work" && exec env JWT_SECRET="$secret" APP_ENV=production "$bin" --database-url "$url" \
+    --bind "127.0.0.1:$port" --log-level warn --rate-limit-per-minute 0) &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
+  JWT_SECRET="$secret" python3 bench/import_rows.py "http://127.0.0.1:$port" "$rows"
+  echo "server memory: peak $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status"), now $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done

@@ -89,6 +89,14 @@ pub struct HttpSettings {
     /// Largest import body accepted, in bytes.
     #[arg(long, env = "IMPORT_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024, global = true)]
     pub import_max_body_bytes: usize,
+    /// Most rows one import request may carry (422 `TOO_MANY_ROWS` above).
+    #[arg(
+        long,
+        env = "IMPORT_MAX_ROWS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub import_max_rows: usize,
     /// Origins allowed to call the API from browsers (comma-separated); none by default.
     #[arg(
         long,
@@ -374,6 +382,7 @@ impl Settings {
                 workers: 2,
                 graphql_max_body_bytes: 1024 * 1024,
                 import_max_body_bytes: 10 * 1024 * 1024,
+                import_max_rows: 100_000,
                 cors_allowed_origins: Vec::new(),
                 rate_limit_per_minute: 0,
                 trust_forwarded_for: false,

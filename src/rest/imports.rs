@@ -14,9 +14,11 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
 
-/// How large an import body may be.
+/// How large an import may be.
 pub struct ImportLimits {
     pub max_body_bytes: usize,
+    /// Rows one request may carry (the header not counted).
+    pub max_rows: usize,
 }
 
 /// Options of an import.
@@ -41,6 +43,24 @@ fn rejected(errors: Vec<RowError>) -> HttpResponse {
             "errors": errors,
         }));
     crate::http::metrics::tag_errors(&mut response, ["IMPORT_REJECTED".to_owned()]);
+    response
+}
+
+fn too_many_rows(limit: usize) -> HttpResponse {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut response = HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .json(json!({
+            "type": "urn:cemr-api:problem:too-many-rows",
+            "title": "Unprocessable Entity",
+            "status": status.as_u16(),
+            "detail": format!(
+                "an import may carry at most {limit} rows; split it into several requests. Nothing was written"
+            ),
+            "code": "TOO_MANY_ROWS",
+            "limit": limit,
+        }));
+    crate::http::metrics::tag_errors(&mut response, ["TOO_MANY_ROWS".to_owned()]);
     response
 }
 
@@ -72,9 +92,9 @@ fn replayed(replay: idempotency::Replay) -> HttpResponse {
         (status = 403, description = "A row of an organisation the caller may not write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No import of that kind", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The Idempotency-Key was used for another request, or a concurrent write collided with a row (nothing was written; retry)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than `IMPORT_MAX_BODY_BYTES` (10 MiB by default)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV or JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid rows; nothing was written", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid rows (`IMPORT_REJECTED`, with every problem by line), or more rows than `IMPORT_MAX_ROWS` (`TOO_MANY_ROWS`, 100,000 by default); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -119,7 +139,13 @@ pub async fn import(
     {
         return Ok(replayed(replay));
     }
-    let outcome = match imports::parse(kind, &body, &media_type(&req), charset(&req).as_deref()) {
+    let outcome = match imports::parse(
+        kind,
+        &body,
+        &media_type(&req),
+        charset(&req).as_deref(),
+        limits.max_rows,
+    ) {
         Ok(records) => {
             imports::run(
                 db.get_ref(),
@@ -136,6 +162,7 @@ pub async fn import(
     match outcome {
         Ok(report) => Ok(HttpResponse::Ok().json(report)),
         Err(ImportFailure::Rejected(errors)) => Ok(rejected(errors)),
+        Err(ImportFailure::TooManyRows { limit }) => Ok(too_many_rows(limit)),
         Err(ImportFailure::Refused(err)) => {
             // A concurrent request with the same key may have won the race: replay it.
             if let (AppError::Internal(_) | AppError::Contention(_), Some(idem)) =

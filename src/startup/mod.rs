@@ -95,6 +95,7 @@ impl Application {
         let authenticator = Authenticator::new(keys, db.clone());
         let import_limits = web::Data::new(ImportLimits {
             max_body_bytes: settings.http.import_max_body_bytes,
+            max_rows: settings.http.import_max_rows,
         });
         let health = DatabaseHealth::new(&settings.database)?;
         health.spawn_monitor();

@@ -16,6 +16,7 @@ mod graphql_http;
 mod hardening;
 mod health;
 mod identity;
+mod imports;
 mod incremental_sync;
 mod insights_charts;
 mod journey;

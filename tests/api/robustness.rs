@@ -207,8 +207,8 @@ fn the_import_parsers_never_panic_on_random_input() {
         let bytes = random_bytes(&mut rng);
         for charset in [None, Some("windows-1252"), Some("utf-16")] {
             if let Ok(decoded) = text(&bytes, charset) {
-                let _ = csv(&decoded, &ANY);
-                let _ = json(&decoded, &ANY);
+                let _ = csv(&decoded, &ANY, 100);
+                let _ = json(&decoded, &ANY, 100);
             }
         }
     }

@@ -16,6 +16,7 @@
 mod action_plans;
 mod follow_ups;
 mod participations;
+mod prefetch;
 mod reader;
 mod signatures;
 pub mod source;
@@ -28,7 +29,7 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QuerySelect,
 };
-use source::{Columns, Record, RowError};
+use source::{Columns, ParseFailure, Record, RowError};
 
 /// What an import writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,27 @@ pub enum Change {
     Unchanged,
 }
 
+/// How many rows an import creates, updates and leaves alone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl Tally {
+    fn report(self, dry_run: bool) -> ImportReport {
+        ImportReport {
+            dry_run,
+            rows: self.rows,
+            created: self.created,
+            updated: self.updated,
+            unchanged: self.unchanged,
+        }
+    }
+}
+
 /// The result of an import that was not rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
@@ -88,6 +110,8 @@ pub enum ImportFailure {
     Rejected(Vec<RowError>),
     /// A row the caller may not write, an internal error, or a replayed key conflict.
     Refused(AppError),
+    /// More rows than one request may carry: nothing was read past the cap.
+    TooManyRows { limit: usize },
 }
 
 impl From<AppError> for ImportFailure {
@@ -101,6 +125,14 @@ pub struct Idempotency {
     pub key: String,
     pub endpoint: String,
     pub digest: String,
+}
+
+/// A fatal error about one row, saying which.
+fn at_line(line: usize, err: AppError) -> AppError {
+    match err {
+        AppError::Forbidden(message) => AppError::Forbidden(format!("line {line}: {message}")),
+        other => other,
+    }
 }
 
 /// Turns a service error about one row into row errors, or keeps it fatal.
@@ -134,7 +166,9 @@ async fn apply(
 ) -> AppResult<Change> {
     match kind {
         ImportKind::Signatures => signatures::apply(txn, request, record).await,
-        ImportKind::ActionPlans => action_plans::apply(txn, request, record).await,
+        ImportKind::ActionPlans => Err(AppError::Internal(anyhow::anyhow!(
+            "action plans are imported in batches"
+        ))),
         ImportKind::FollowUps => follow_ups::apply(txn, request, record).await,
         ImportKind::ProgrammeParticipations => participations::apply(txn, request, record).await,
     }
@@ -167,6 +201,10 @@ async fn lock_named_organisations(txn: &DatabaseTransaction, records: &[Record])
     writing::lock_organisations(txn, ids).await
 }
 
+/// How often a batched import is prepared again when the stored rows moved between its
+/// reading and its writing, before it answers `CONFLICT`.
+const ATTEMPTS: usize = 3;
+
 /// Runs an import of already parsed records.
 pub async fn run(
     db: &DatabaseConnection,
@@ -181,6 +219,94 @@ pub async fn run(
     if !duplicates.is_empty() {
         return Err(ImportFailure::Rejected(duplicates));
     }
+    match kind {
+        ImportKind::ActionPlans => batched(db, request, &records, dry_run, idempotency).await,
+        _ => row_by_row(db, request, kind, records, dry_run, idempotency).await,
+    }
+}
+
+/// Validates every row outside any transaction, then writes in one short one (SQLite's
+/// single writer is held only while the rows are written, not while they are read and
+/// checked). A dry run never opens a write transaction.
+async fn batched(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    records: &[Record],
+    dry_run: bool,
+    idempotency: Option<&Idempotency>,
+) -> Result<ImportReport, ImportFailure> {
+    for _ in 0..ATTEMPTS {
+        let prepared = action_plans::prepare(db, request, records).await?;
+        let report = prepared.tally.report(dry_run);
+        if dry_run {
+            return Ok(report);
+        }
+        let txn = writing::begin(db).await?;
+        let written = async {
+            writing::lock_organisations(&txn, prepared.organisation_ids.iter().copied()).await?;
+            action_plans::write(&txn, request, prepared).await
+        }
+        .await;
+        match written {
+            Ok(true) => {
+                remember(&txn, request, &report, idempotency).await?;
+                txn.commit().await.map_err(AppError::from)?;
+                return Ok(report);
+            }
+            Ok(false) => rollback(txn).await,
+            Err(err) => {
+                rollback(txn).await;
+                return Err(err.into());
+            }
+        }
+    }
+    Err(ImportFailure::Refused(AppError::Conflict(
+        "the stored rows kept changing while the import was written; nothing was written, retry"
+            .to_owned(),
+    )))
+}
+
+async fn rollback(txn: DatabaseTransaction) {
+    // A failed rollback means the database already rolled back by itself; the pool
+    // discards such a connection.
+    if let Err(err) = txn.rollback().await {
+        tracing::debug!(error = %err, "rollback of an import failed");
+    }
+}
+
+/// Stores the answer under the idempotency key, in the import's transaction.
+async fn remember(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    report: &ImportReport,
+    idempotency: Option<&Idempotency>,
+) -> AppResult<()> {
+    if let (Some(idem), Some(actor)) = (idempotency, request.caller.principal()) {
+        let body = serde_json::to_string(report).map_err(|e| AppError::Internal(e.into()))?;
+        idempotency::store(
+            txn,
+            &actor.sub,
+            &idem.key,
+            &idem.endpoint,
+            &idem.digest,
+            200,
+            &body,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Applies row after row in one transaction that also reads: for the kinds whose rows
+/// are few (one signature per organisation) or whose rules span several records.
+async fn row_by_row(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    kind: ImportKind,
+    records: Vec<Record>,
+    dry_run: bool,
+    idempotency: Option<&Idempotency>,
+) -> Result<ImportReport, ImportFailure> {
     let txn = writing::begin(db).await?;
     lock_named_organisations(&txn, &records).await?;
     let mut report = ImportReport {
@@ -196,15 +322,7 @@ pub async fn run(
             Ok(Change::Unchanged) => report.unchanged += 1,
             Err(err) => match row_errors(record.line, err) {
                 Ok(mut row) => errors.append(&mut row),
-                Err(fatal) => {
-                    let fatal = match fatal {
-                        AppError::Forbidden(message) => {
-                            AppError::Forbidden(format!("line {}: {message}", record.line))
-                        }
-                        other => other,
-                    };
-                    return Err(ImportFailure::Refused(fatal));
-                }
+                Err(fatal) => return Err(ImportFailure::Refused(at_line(record.line, fatal))),
             },
         }
     }
@@ -215,39 +333,32 @@ pub async fn run(
         txn.rollback().await.map_err(AppError::from)?;
         return Ok(report);
     }
-    if let (Some(idem), Some(actor)) = (idempotency, request.caller.principal()) {
-        let body = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.into()))?;
-        idempotency::store(
-            &txn,
-            &actor.sub,
-            &idem.key,
-            &idem.endpoint,
-            &idem.digest,
-            200,
-            &body,
-        )
-        .await?;
-    }
+    remember(&txn, request, &report, idempotency).await?;
     txn.commit().await.map_err(AppError::from)?;
     Ok(report)
 }
 
-/// Parses a body in the given media type into records of the kind.
+/// Parses a body in the given media type into records of the kind, refusing more than
+/// `max_rows` rows.
 pub fn parse(
     kind: ImportKind,
     body: &[u8],
     media_type: &str,
     charset: Option<&str>,
+    max_rows: usize,
 ) -> Result<Vec<Record>, ImportFailure> {
     let text = source::text(body, charset)?;
     let parsed = match media_type {
-        "application/json" => source::json(&text, kind.columns()),
-        "text/csv" => source::csv(&text, kind.columns()),
+        "application/json" => source::json(&text, kind.columns(), max_rows),
+        "text/csv" => source::csv(&text, kind.columns(), max_rows),
         other => {
             return Err(ImportFailure::Refused(AppError::UnsupportedMediaType(
                 format!("imports take application/json or text/csv, not {other:?}"),
             )));
         }
     };
-    parsed.map_err(ImportFailure::Rejected)
+    parsed.map_err(|failure| match failure {
+        ParseFailure::Rows(errors) => ImportFailure::Rejected(errors),
+        ParseFailure::TooManyRows { limit } => ImportFailure::TooManyRows { limit },
+    })
 }

@@ -1,20 +1,29 @@
 //! Turning an import body into records: a JSON array of objects, or CSV (UTF-8 with or
 //! without BOM, or windows-1252 when the content type says so; comma or semicolon).
+//!
+//! Memory stays proportional to the body, which is capped: the body is decoded in place
+//! when it is UTF-8, CSV rows are read into one reused buffer, JSON elements are
+//! deserialised one at a time (never the whole document as a tree), and a record keeps
+//! only its non-empty importable values, keyed by the column's static name. Reading stops
+//! at the first row past the row cap.
 
 use crate::error::{AppError, AppResult};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// One row of an import, with the line (CSV) or position (JSON, from 1) it came from.
 #[derive(Debug, Clone)]
 pub struct Record {
     pub line: usize,
-    /// Non-empty values by column name (lower case, trimmed).
-    pub fields: BTreeMap<String, String>,
+    /// Non-empty values of importable columns (trimmed); derived columns are dropped.
+    fields: Vec<(&'static str, Box<str>)>,
 }
 
 impl Record {
     pub fn get(&self, column: &str) -> Option<&str> {
-        self.fields.get(column).map(String::as_str)
+        self.fields
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, v)| &**v)
     }
 }
 
@@ -42,6 +51,15 @@ impl RowError {
     }
 }
 
+/// Why a body could not be read as records.
+#[derive(Debug)]
+pub enum ParseFailure {
+    /// Rows (or the header) are malformed.
+    Rows(Vec<RowError>),
+    /// More rows than the cap; reading stopped at the first one past it.
+    TooManyRows { limit: usize },
+}
+
 /// The columns of an import kind.
 pub struct Columns {
     /// The columns that identify a row: two rows with the same values are a duplicate.
@@ -52,29 +70,45 @@ pub struct Columns {
     pub read_only: &'static [&'static str],
 }
 
+/// What a column name of the body is.
+#[derive(Clone, Copy)]
+enum Column {
+    Importable(&'static str),
+    Ignored,
+    Unknown,
+}
+
 impl Columns {
-    fn known(&self, name: &str) -> bool {
-        self.required.contains(&name)
-            || self.optional.contains(&name)
-            || self.read_only.contains(&name)
+    fn resolve(&self, name: &str) -> Column {
+        if let Some(c) = self
+            .required
+            .iter()
+            .chain(self.optional)
+            .find(|c| **c == name)
+        {
+            Column::Importable(c)
+        } else if self.read_only.contains(&name) {
+            Column::Ignored
+        } else {
+            Column::Unknown
+        }
     }
 }
 
-/// Decodes the body to text.
-pub fn text(body: &[u8], charset: Option<&str>) -> AppResult<String> {
+/// Decodes the body to text, borrowing it when it is already UTF-8.
+pub fn text<'a>(body: &'a [u8], charset: Option<&str>) -> AppResult<Cow<'a, str>> {
     match charset {
         Some("windows-1252" | "cp1252" | "iso-8859-1" | "latin1" | "latin-1") => {
             Ok(encoding_rs::WINDOWS_1252
                 .decode_without_bom_handling(body)
-                .0
-                .into_owned())
+                .0)
         }
         None | Some("utf-8" | "utf8") => {
             let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-            String::from_utf8(body.to_vec()).map_err(|e| {
+            std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
                 AppError::bad_input(format!(
                     "the body is not valid UTF-8 (byte {} is not); export as UTF-8, or send `charset=windows-1252`",
-                    e.utf8_error().valid_up_to()
+                    e.valid_up_to()
                 ))
             })
         }
@@ -86,7 +120,7 @@ pub fn text(body: &[u8], charset: Option<&str>) -> AppResult<String> {
 
 /// Parses CSV text: the header names the columns; the delimiter is `;` when the header
 /// has more semicolons than commas.
-pub fn csv(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>> {
+pub fn csv(text: &str, columns: &Columns, max_rows: usize) -> Result<Vec<Record>, ParseFailure> {
     let header_line = text.lines().next().unwrap_or_default();
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
         b';'
@@ -100,25 +134,41 @@ pub fn csv(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>> 
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
         Err(e) => {
-            return Err(vec![RowError::new(
+            return Err(ParseFailure::Rows(vec![RowError::new(
                 1,
                 None,
                 "INVALID",
                 format!("unreadable header: {e}"),
-            )]);
+            )]));
         }
     };
     let mut errors = check_header(&headers, columns);
+    let resolved: Vec<Column> = headers.iter().map(|h| columns.resolve(h)).collect();
     let mut records = Vec::new();
-    for row in reader.records() {
-        match row {
-            Ok(row) => {
+    let mut row = csv::StringRecord::new();
+    let mut rows = 0;
+    loop {
+        let read = reader.read_record(&mut row);
+        if matches!(read, Ok(false)) {
+            break;
+        }
+        // Unreadable rows count too: they cost a reported error each.
+        rows += 1;
+        if rows > max_rows {
+            return Err(ParseFailure::TooManyRows { limit: max_rows });
+        }
+        match read {
+            Ok(_) => {
                 let line = row.position().map_or(0, |p| p.line() as usize);
-                let fields = headers
+                let fields = resolved
                     .iter()
                     .zip(row.iter())
-                    .filter(|(_, v)| !v.trim().is_empty())
-                    .map(|(k, v)| (k.clone(), v.trim().to_owned()))
+                    .filter_map(|(column, value)| match column {
+                        Column::Importable(name) if !value.is_empty() => {
+                            Some((*name, Box::from(value)))
+                        }
+                        _ => None,
+                    })
                     .collect();
                 records.push(Record { line, fields });
             }
@@ -136,14 +186,14 @@ pub fn csv(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>> 
     if errors.is_empty() {
         Ok(records)
     } else {
-        Err(errors)
+        Err(ParseFailure::Rows(errors))
     }
 }
 
 fn check_header(headers: &[String], columns: &Columns) -> Vec<RowError> {
     let mut errors: Vec<RowError> = headers
         .iter()
-        .filter(|h| !columns.known(h))
+        .filter(|h| matches!(columns.resolve(h), Column::Unknown))
         .map(|h| {
             RowError::new(
                 1,
@@ -177,49 +227,105 @@ fn check_header(headers: &[String], columns: &Columns) -> Vec<RowError> {
     errors
 }
 
-/// Parses a JSON array of objects; list values are joined with "|".
-pub fn json(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        vec![RowError::new(
-            e.line(),
-            None,
-            "INVALID",
-            format!("not JSON: {e}"),
-        )]
-    })?;
-    let serde_json::Value::Array(items) = value else {
-        return Err(vec![RowError::new(
+/// Parses a JSON array of objects, one element at a time; list values are joined with
+/// "|".
+pub fn json(text: &str, columns: &Columns, max_rows: usize) -> Result<Vec<Record>, ParseFailure> {
+    let not_an_array = || {
+        ParseFailure::Rows(vec![RowError::new(
             1,
             None,
             "INVALID",
             "the body must be a JSON array of objects",
-        )]);
+        )])
     };
-    let mut errors = Vec::new();
-    let mut records = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let line = index + 1;
+    if !text.trim_start().starts_with('[') {
+        return Err(not_an_array());
+    }
+    let mut elements = Elements {
+        columns,
+        max_rows,
+        records: Vec::new(),
+        errors: Vec::new(),
+        too_many: false,
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let read = serde::Deserializer::deserialize_seq(&mut deserializer, &mut elements)
+        .and_then(|()| deserializer.end());
+    if elements.too_many {
+        return Err(ParseFailure::TooManyRows { limit: max_rows });
+    }
+    if let Err(e) = read {
+        return Err(ParseFailure::Rows(vec![RowError::new(
+            e.line(),
+            None,
+            "INVALID",
+            format!("not JSON: {e}"),
+        )]));
+    }
+    if elements.errors.is_empty() {
+        Ok(elements.records)
+    } else {
+        Err(ParseFailure::Rows(elements.errors))
+    }
+}
+
+/// Visits the top-level array, turning each element into a record as it is read.
+struct Elements<'c> {
+    columns: &'c Columns,
+    max_rows: usize,
+    records: Vec<Record>,
+    errors: Vec<RowError>,
+    too_many: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Elements<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut line = 0;
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            line += 1;
+            if line > self.max_rows {
+                self.too_many = true;
+                return Err(serde::de::Error::custom("too many rows"));
+            }
+            self.element(line, item);
+        }
+        Ok(())
+    }
+}
+
+impl Elements<'_> {
+    fn element(&mut self, line: usize, item: serde_json::Value) {
         let serde_json::Value::Object(map) = item else {
-            errors.push(RowError::new(
+            self.errors.push(RowError::new(
                 line,
                 None,
                 "INVALID",
                 "each element must be an object",
             ));
-            continue;
+            return;
         };
-        let mut fields = BTreeMap::new();
+        let mut fields = Vec::with_capacity(map.len());
         for (key, value) in map {
             let key = key.to_lowercase();
-            if !columns.known(&key) {
-                errors.push(RowError::new(
-                    line,
-                    Some(&key),
-                    "UNKNOWN_COLUMN",
-                    format!("unknown field {key:?}"),
-                ));
-                continue;
-            }
+            let name = match self.columns.resolve(&key) {
+                Column::Importable(name) => name,
+                Column::Ignored => continue,
+                Column::Unknown => {
+                    self.errors.push(RowError::new(
+                        line,
+                        Some(&key),
+                        "UNKNOWN_COLUMN",
+                        format!("unknown field {key:?}"),
+                    ));
+                    continue;
+                }
+            };
             let text = match value {
                 serde_json::Value::Null => continue,
                 serde_json::Value::String(s) => s.trim().to_owned(),
@@ -231,7 +337,7 @@ pub fn json(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>>
                     .collect::<Vec<_>>()
                     .join("|"),
                 serde_json::Value::Object(_) => {
-                    errors.push(RowError::new(
+                    self.errors.push(RowError::new(
                         line,
                         Some(&key),
                         "INVALID",
@@ -241,12 +347,12 @@ pub fn json(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>>
                 }
             };
             if !text.is_empty() {
-                fields.insert(key, text);
+                fields.push((name, text.into_boxed_str()));
             }
         }
-        for required in columns.required {
-            if !fields.contains_key(*required) {
-                errors.push(RowError::new(
+        for required in self.columns.required {
+            if !fields.iter().any(|(c, _)| c == required) {
+                self.errors.push(RowError::new(
                     line,
                     Some(required),
                     "REQUIRED",
@@ -254,15 +360,9 @@ pub fn json(text: &str, columns: &Columns) -> Result<Vec<Record>, Vec<RowError>>
                 ));
             }
         }
-        records.push(Record { line, fields });
-    }
-    if errors.is_empty() {
-        Ok(records)
-    } else {
-        Err(errors)
+        self.records.push(Record { line, fields });
     }
 }
-
 /// A GraphQL-style field path ("signedOn") as a column name ("signed_on").
 pub fn column_of(field: &[String]) -> Option<String> {
     let last = field.last()?;

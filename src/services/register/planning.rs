@@ -35,13 +35,15 @@ pub struct PlanFacts {
 
 /// A plan with its articles, as the audit log records it.
 #[derive(Serialize)]
-struct Snapshot<'a> {
+pub(crate) struct Snapshot<'a> {
     #[serde(flatten)]
-    plan: &'a action_plan::Model,
-    articles: &'a [i32],
+    pub plan: &'a action_plan::Model,
+    pub articles: &'a [i32],
 }
 
-fn validate(facts: &PlanFacts, v: &mut Validator) {
+/// Checks what a plan says on its own (no database): imports validate every row this way
+/// before they write.
+pub(crate) fn validate(facts: &PlanFacts, v: &mut Validator) {
     v.text("title", &facts.title, 300);
     if let Some(adopted) = facts.adopted_on {
         v.register_date("adoptedOn", adopted);
@@ -132,7 +134,8 @@ async fn replace_articles(
     Ok(())
 }
 
-fn apply(active: &mut action_plan::ActiveModel, facts: PlanFacts) {
+/// Sets what a plan says on a row about to be written.
+pub(crate) fn apply(active: &mut action_plan::ActiveModel, facts: PlanFacts) {
     active.title_key = Set(search_key(&facts.title));
     active.title = Set(facts.title.trim().to_owned());
     active.adopted_on = Set(facts.adopted_on.map(dates::format));

@@ -1,0 +1,72 @@
+//! What a batched import reads once, before it validates any row and outside any write
+//! transaction: every organisation by the codes rows may name it by, and the charter's
+//! article numbers. A row then costs no query of its own.
+
+use crate::auth::{Principal, policy};
+use crate::domain::codes::normalise_organisation_code;
+use crate::error::{AppError, AppResult};
+use crate::services::writing::RequestContext;
+use entity::{charter_article, organisation};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
+use std::collections::{HashMap, HashSet};
+
+/// The organisations, by code and by regional county code, resolved as
+/// `organisations::by_code` resolves one (the lowest id wins a shared code).
+pub struct Organisations {
+    by_code: HashMap<String, i32>,
+}
+
+impl Organisations {
+    pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
+        let rows: Vec<(i32, String, Option<String>)> = organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Id)
+            .column(organisation::Column::Code)
+            .column(organisation::Column::RegionalCountyCode)
+            .order_by_asc(organisation::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut by_code = HashMap::with_capacity(rows.len() * 2);
+        for (id, code, county) in rows {
+            by_code.entry(code).or_insert(id);
+            if let Some(county) = county {
+                by_code.entry(county).or_insert(id);
+            }
+        }
+        Ok(Self { by_code })
+    }
+
+    /// The organisation a row's code names, once the caller may write it: a field error
+    /// when no organisation has the code, `FORBIDDEN` (fatal to the import) when it is
+    /// another organisation's.
+    pub fn writable<'r>(
+        &self,
+        request: &'r RequestContext,
+        code: &str,
+    ) -> AppResult<(i32, &'r Principal)> {
+        let id = *self
+            .by_code
+            .get(&normalise_organisation_code(code))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "organisationCode",
+                    "NOT_FOUND",
+                    format!("no organisation has the code {code:?}"),
+                )
+            })?;
+        Ok((id, policy::may_write_organisation(&request.caller, id)?))
+    }
+}
+
+/// The charter's article numbers.
+pub async fn article_numbers(db: &impl ConnectionTrait) -> AppResult<HashSet<i32>> {
+    Ok(charter_article::Entity::find()
+        .select_only()
+        .column(charter_article::Column::Number)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
