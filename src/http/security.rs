@@ -15,6 +15,11 @@ pub async fn headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let page = req.path().starts_with("/graphiql") || req.path().starts_with("/api/v1/docs");
+    // The public pages load only their own stylesheet; no script runs on them.
+    let public = req.path() == "/"
+        || ["/counties/", "/organisations/", "/insights/"]
+            .iter()
+            .any(|p| req.path().starts_with(p));
     // Charts are made to be embedded in other sites' pages.
     let embeddable = req.path().starts_with("/charts/");
     let mut response = next.call(req).await?;
@@ -36,7 +41,9 @@ pub async fn headers(
             "same-origin"
         },
     );
-    let policy = if page {
+    let policy = if public {
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    } else if page {
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; frame-ancestors 'none'"
     } else {
         "default-src 'none'; frame-ancestors 'none'"

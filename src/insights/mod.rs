@@ -4,11 +4,18 @@
 //! ones the API answers; nothing is loaded from outside and no script runs.
 
 pub mod charts;
+mod county;
 pub mod data;
+mod figure;
 pub mod http;
 pub mod i18n;
+mod layout;
 pub mod map;
 pub mod markup;
+mod organisation;
+mod page;
+mod studies;
+mod support;
 
 use crate::error::HttpError;
 use crate::rest::organisations::OrganisationQuery;
@@ -19,7 +26,54 @@ use sea_orm::DatabaseConnection;
 
 /// Registers the public pages and the charts.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/charts/{file}", web::get().to(chart));
+    cfg.route("/", web::get().to(front))
+        .route("/counties/{code}", web::get().to(county))
+        .route("/organisations/{code}", web::get().to(organisation))
+        .route("/insights/style.css", web::get().to(style))
+        .route("/charts/{file}", web::get().to(chart));
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// `GET /` (`?lang=en`): the register at a glance.
+async fn front(
+    req: HttpRequest,
+    lang: web::Query<http::LangQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    let page = page::render(db.get_ref(), lang.lang()?).await?;
+    Ok(http::with_etag(&req, HTML, page.into_bytes()))
+}
+
+/// `GET /counties/{code}`: one county.
+async fn county(
+    req: HttpRequest,
+    code: web::Path<String>,
+    lang: web::Query<http::LangQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    let page = county::render(db.get_ref(), &code, lang.lang()?).await?;
+    Ok(http::with_etag(&req, HTML, page.into_bytes()))
+}
+
+/// `GET /organisations/{code}`: one organisation.
+async fn organisation(
+    req: HttpRequest,
+    code: web::Path<String>,
+    lang: web::Query<http::LangQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
+    let page = organisation::render(db.get_ref(), &code, lang.lang()?).await?;
+    Ok(http::with_etag(&req, HTML, page.into_bytes()))
+}
+
+/// `GET /insights/style.css`: the pages' only stylesheet.
+async fn style(req: HttpRequest) -> HttpResponse {
+    http::with_etag(
+        &req,
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/insights/style.css").to_vec(),
+    )
 }
 
 /// `GET /charts/{name}.svg` and `/charts/{name}.csv`: one chart over the organisations

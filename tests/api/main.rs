@@ -19,6 +19,7 @@ mod identity;
 mod imports;
 mod incremental_sync;
 mod insights_charts;
+mod insights_pages;
 mod journey;
 mod layering;
 mod login_throttling;

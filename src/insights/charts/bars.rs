@@ -37,7 +37,13 @@ pub fn vertical(out: &mut String, (width, height): (u32, u32), bars: &[Bar], ban
     let plot_w = f64::from(width) - LEFT - RIGHT;
     let plot_h = f64::from(height) - TOP - BOTTOM;
     let slot = plot_w / bars.len().max(1) as f64;
-    let max = scale_max(bars.iter().map(|b| b.value).max().unwrap_or(0));
+    // Headroom above the tallest bar for its label.
+    let max = scale_max(
+        bars.iter()
+            .map(|b| b.value + b.value / 10)
+            .max()
+            .unwrap_or(0),
+    );
     let y_of = |v: u64| TOP + plot_h - plot_h * v as f64 / max as f64;
     for (i, band) in bands.iter().enumerate() {
         let x = LEFT + slot * band.first as f64;
