@@ -22,6 +22,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[command(flatten)]
     pub graphql: GraphqlSettings,
+    #[command(flatten)]
+    pub feed: FeedSettings,
     /// The smallest respondent group whose breakdowns study statistics show; cells of
     /// smaller groups are suppressed.
     #[arg(long, env = "STUDY_MIN_GROUP_SIZE", default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..), global = true)]
@@ -133,6 +135,29 @@ pub struct HttpSettings {
         global = true
     )]
     pub shutdown_timeout_secs: u64,
+}
+
+/// The change feed and live updates.
+#[derive(Debug, Clone, Args)]
+pub struct FeedSettings {
+    /// Milliseconds between reads of the change feed when no notification arrives: the
+    /// longest a missed notification can delay an event.
+    #[arg(long, env = "FEED_POLL_INTERVAL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..), global = true)]
+    pub feed_poll_interval_ms: u64,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        Self {
+            feed_poll_interval_ms: 1000,
+        }
+    }
+}
+
+impl FeedSettings {
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.feed_poll_interval_ms)
+    }
 }
 
 /// GraphQL limits and features.
@@ -397,6 +422,7 @@ impl Settings {
             auth: AuthSettings::with_secret("test-secret-test-secret-test-secret-0123456789"),
             study_min_group_size: 5,
             graphql: GraphqlSettings::default(),
+            feed: FeedSettings::default(),
             demo: false,
         }
     }

@@ -8,6 +8,7 @@ pub mod action_plan;
 pub mod action_plan_article;
 pub mod api_token;
 pub mod audit_entry;
+pub mod change_event;
 pub mod charter_article;
 pub mod charter_principle;
 pub mod county;

@@ -19,6 +19,7 @@ mod m20261130_000010_create_study_releases;
 mod m20261130_000013_create_login_throttle;
 mod m20261130_000014_add_token_suspension;
 mod m20261130_000015_add_plan_missing_fact;
+mod m20261130_000016_create_change_feed;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_add_token_suspension::Migration),
             Box::new(m20261130_000015_add_plan_missing_fact::Migration),
             Box::new(m20261130_000008_add_unique_keys::Migration),
+            Box::new(m20261130_000016_create_change_feed::Migration),
         ]
     }
 }

@@ -180,6 +180,16 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+/// For the command line and start-up, which report errors through `anyhow`.
+impl From<AppError> for anyhow::Error {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::Internal(cause) => cause,
+            other => anyhow::anyhow!("{}: {}", other.code(), other.message()),
+        }
+    }
+}
+
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         use async_graphql::ErrorExtensions;

@@ -117,7 +117,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoReport> {
         .begin_with_options(crate::services::writing::WRITE_TRANSACTION)
         .await?;
     let report = generate(&txn).await?;
-    txn.commit().await?;
+    super::record_reload(&txn, "demo_data.load").await?;
+    crate::services::writing::commit(txn).await?;
     tracing::warn!(
         ?report,
         "loaded DEMONSTRATION data: records marked DEMO are not facts"

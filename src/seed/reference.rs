@@ -123,7 +123,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SyncReport> {
     report.add(sync_articles(&txn, &articles).await?);
     report.add(sync_programmes(&txn, &programmes).await?);
     report.add(super::register::load_facts(&txn).await?);
-    txn.commit().await?;
+    if report.inserted + report.updated > 0 {
+        super::record_reload(&txn, "reference_data.load").await?;
+    }
+    crate::services::writing::commit(txn).await?;
     tracing::info!(
         inserted = report.inserted,
         updated = report.updated,

@@ -4,10 +4,11 @@
 
 use crate::auth::{Credential, Principal};
 use crate::error::{AppError, AppResult};
+use crate::feed::{self, ChangeKind, recording::Recorded};
 use crate::services::pagination::{
     KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
 };
-use crate::services::writing::RequestContext;
+use crate::services::writing::{self, RequestContext};
 use chrono::{DateTime, Utc};
 use entity::audit_entry;
 use sea_orm::sea_query::Expr;
@@ -26,6 +27,8 @@ pub struct Change<'a, T: Serialize> {
     pub record_id: String,
     pub before: Option<&'a T>,
     pub after: Option<&'a T>,
+    /// What the change feed tells of it.
+    pub kind: ChangeKind,
 }
 
 impl<'a, T: Serialize> Change<'a, T> {
@@ -42,6 +45,7 @@ impl<'a, T: Serialize> Change<'a, T> {
             record_id: record_id.to_string(),
             before: None,
             after: Some(after),
+            kind: ChangeKind::Created,
         }
     }
 
@@ -59,6 +63,25 @@ impl<'a, T: Serialize> Change<'a, T> {
             record_id: record_id.to_string(),
             before: Some(before),
             after: Some(after),
+            kind: ChangeKind::Updated,
+        }
+    }
+
+    /// Something happened to a record without changing it (a login); `details` go to
+    /// the audit log only.
+    pub fn noted(
+        action: &'a str,
+        record_type: &'a str,
+        record_id: impl ToString,
+        details: &'a T,
+    ) -> Self {
+        Self {
+            action,
+            record_type,
+            record_id: record_id.to_string(),
+            before: None,
+            after: Some(details),
+            kind: ChangeKind::Noted,
         }
     }
 }
@@ -79,13 +102,34 @@ fn to_json<T: Serialize>(value: Option<&T>) -> AppResult<Option<String>> {
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-/// Appends an entry in the write's transaction.
+fn to_value<T: Serialize>(value: Option<&T>) -> AppResult<Option<serde_json::Value>> {
+    value
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Appends an entry in the write's transaction, and its event to the change feed.
 pub async fn record<T: Serialize>(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     actor: &Principal,
     change: Change<'_, T>,
 ) -> AppResult<()> {
+    let before = to_value(change.before)?;
+    let after = to_value(change.after)?;
+    feed::recording::record(
+        txn,
+        Recorded {
+            action: change.action,
+            record_type: change.record_type,
+            record_id: &change.record_id,
+            kind: change.kind,
+            before: before.as_ref(),
+            after: after.as_ref(),
+        },
+    )
+    .await?;
     audit_entry::ActiveModel {
         at: Set(Utc::now()),
         actor_sub: Set(actor.sub.clone()),
@@ -113,6 +157,7 @@ pub struct Pending {
     record_id: String,
     before: Option<String>,
     after: Option<String>,
+    event: feed::recording::Described,
 }
 
 impl Pending {
@@ -123,12 +168,28 @@ impl Pending {
         before: Option<&T>,
         after: Option<&T>,
     ) -> AppResult<Self> {
+        let record_id = record_id.to_string();
+        let kind = match (before.is_some(), after.is_some()) {
+            (false, true) => ChangeKind::Created,
+            (true, true) => ChangeKind::Updated,
+            (true, false) => ChangeKind::Deleted,
+            (false, false) => ChangeKind::Noted,
+        };
+        let event = feed::recording::Described::new(Recorded {
+            action,
+            record_type,
+            record_id: &record_id,
+            kind,
+            before: to_value(before)?.as_ref(),
+            after: to_value(after)?.as_ref(),
+        });
         Ok(Self {
             action,
             record_type,
-            record_id: record_id.to_string(),
+            record_id,
             before: to_json(before)?,
             after: to_json(after)?,
+            event,
         })
     }
 }
@@ -148,23 +209,32 @@ pub async fn record_all(
     let at = Utc::now();
     let organisation = actor.organisation.as_ref().map(|m| m.code.clone());
     let credential = credential_name(&actor.credential);
+    let mut events = Vec::with_capacity(entries.len());
+    let entries: Vec<_> = entries
+        .into_iter()
+        .map(|e| {
+            events.push(e.event);
+            (e.action, e.record_type, e.record_id, e.before, e.after)
+        })
+        .collect();
+    feed::recording::record_all(txn, events).await?;
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {
         let chunk =
             entries
                 .by_ref()
                 .take(ENTRIES_PER_STATEMENT)
-                .map(|e| audit_entry::ActiveModel {
+                .map(|(action, record_type, record_id, before, after)| audit_entry::ActiveModel {
                     at: Set(at),
                     actor_sub: Set(actor.sub.clone()),
                     actor_role: Set(actor.role.as_str().to_owned()),
                     actor_organisation_code: Set(organisation.clone()),
                     credential: Set(credential.to_owned()),
-                    action: Set(e.action.to_owned()),
-                    record_type: Set(e.record_type.to_owned()),
-                    record_id: Set(e.record_id),
-                    before: Set(e.before),
-                    after: Set(e.after),
+                    action: Set(action.to_owned()),
+                    record_type: Set(record_type.to_owned()),
+                    record_id: Set(record_id),
+                    before: Set(before),
+                    after: Set(after),
                     request_id: Set(request.request_id.clone()),
                     ..Default::default()
                 });
@@ -183,8 +253,7 @@ pub async fn commit<T: Serialize>(
     change: Change<'_, T>,
 ) -> AppResult<()> {
     record(&txn, request, actor, change).await?;
-    txn.commit().await?;
-    Ok(())
+    writing::commit(txn).await
 }
 
 /// Which audit entries to list.

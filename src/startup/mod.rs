@@ -10,6 +10,7 @@ use crate::auth::identify::Authenticator;
 use crate::auth::keys::Keys;
 use crate::config::Settings;
 use crate::db::health::DatabaseHealth;
+use crate::feed::{self, Feed};
 use crate::graphql::handler;
 use crate::graphql::{self, graphiql};
 use crate::http::admission::{self, Admission};
@@ -40,6 +41,7 @@ pub struct Application {
 #[derive(Clone)]
 pub struct ShutdownHandle {
     readiness: Readiness,
+    feed: Feed,
     server: actix_web::dev::ServerHandle,
     drain: Duration,
 }
@@ -55,6 +57,9 @@ impl ShutdownHandle {
             .0
             .store(false, std::sync::atomic::Ordering::SeqCst);
         tokio::time::sleep(self.drain).await;
+        // Long-lived connections (subscriptions) close first, or they would hold the
+        // server's stop until its timeout; then the feed's own tasks end.
+        self.feed.stop();
         self.server.stop(true).await;
     }
 }
@@ -97,6 +102,12 @@ impl Application {
             max_body_bytes: settings.http.import_max_body_bytes,
             max_rows: settings.http.import_max_rows,
         });
+        let feed = Feed::open(
+            db.clone(),
+            &settings.database.database_url,
+            settings.feed.poll_interval(),
+        );
+        let feed_data = web::Data::new(feed.clone());
         let health = DatabaseHealth::new(&settings.database)?;
         health.spawn_monitor();
         let health = web::Data::new(health);
@@ -120,6 +131,8 @@ impl Application {
             // The first `wrap` is the innermost: refusals of admission still get the
             // security headers, CORS and compression, and are counted and logged.
             let (app, _) = App::new()
+                // Innermost: only admitted requests wait for the feed.
+                .wrap(from_fn(feed::scope::read_your_writes))
                 .wrap(from_fn(uri::refuse_nul))
                 .wrap(from_fn(panics::catch_panics))
                 .wrap(from_fn(admission::admit))
@@ -131,6 +144,7 @@ impl Application {
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(request_log::log_requests))
                 .app_data(readiness_data.clone())
+                .app_data(feed_data.clone())
                 .app_data(admission.clone())
                 .app_data(health.clone())
                 .app_data(db.clone())
@@ -178,6 +192,7 @@ impl Application {
         let server = server.run();
         let shutdown = ShutdownHandle {
             readiness,
+            feed,
             server: server.handle(),
             drain: Duration::from_secs(settings.http.shutdown_drain_secs),
         };

@@ -12,6 +12,7 @@ mod conformance;
 mod container;
 mod data_origin;
 mod faults;
+mod feed;
 mod graphql_http;
 mod hardening;
 mod health;

@@ -250,7 +250,7 @@ async fn batched(
         match written {
             Ok(true) => {
                 remember(&txn, request, &report, idempotency).await?;
-                txn.commit().await.map_err(AppError::from)?;
+                writing::commit(txn).await?;
                 return Ok(report);
             }
             Ok(false) => rollback(txn).await,
@@ -334,7 +334,7 @@ async fn row_by_row(
         return Ok(report);
     }
     remember(&txn, request, &report, idempotency).await?;
-    txn.commit().await.map_err(AppError::from)?;
+    writing::commit(txn).await?;
     Ok(report)
 }
 

@@ -221,13 +221,7 @@ async fn succeed(
         txn,
         request,
         &principal,
-        Change {
-            action: "account.login",
-            record_type: "Account",
-            record_id: account.id.to_string(),
-            before: None,
-            after: Some(&details),
-        },
+        Change::noted("account.login", "Account", account.id, &details),
     )
     .await?;
     Ok(Session {

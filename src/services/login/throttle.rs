@@ -85,7 +85,7 @@ pub async fn reserve(
         let next = rules.after_attempt(stored.as_ref(), key.free, now);
         write(&txn, &key.key, next).await?;
     }
-    txn.commit().await?;
+    crate::services::writing::commit(txn).await?;
     Ok(Reservation::Granted)
 }
 

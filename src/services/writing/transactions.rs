@@ -28,6 +28,19 @@ pub async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
     Ok(db.begin_with_options(WRITE_TRANSACTION).await?)
 }
 
+/// Commits a write transaction: numbers its change-feed rows first (in the transaction,
+/// so positions and data commit together), then commits, then wakes the feed. Every
+/// write commits here; clippy refuses `DatabaseTransaction::commit` anywhere else.
+pub async fn commit(txn: DatabaseTransaction) -> AppResult<()> {
+    let sealed = crate::feed::sealing::seal(&txn).await?;
+    #[allow(clippy::disallowed_methods)]
+    txn.commit().await?;
+    if let Some(position) = sealed {
+        crate::feed::scope::committed(position);
+    }
+    Ok(())
+}
+
 /// Runs `work` in one write transaction: committed when it returns `Ok`, rolled back
 /// (and awaited, so the connection is clean when it goes back to the pool) when it fails.
 ///
@@ -42,7 +55,7 @@ pub async fn transaction<T>(
     let txn = begin(db).await?;
     match work(&txn).await {
         Ok(value) => {
-            txn.commit().await?;
+            commit(txn).await?;
             Ok(value)
         }
         Err(err) => {

@@ -1,0 +1,193 @@
+//! Writing a change into the feed, inside the change's own transaction and unnumbered:
+//! `sealing` numbers it at commit, and a rollback takes it away with the change.
+
+use crate::error::AppResult;
+use crate::feed::{ChangeKind, Visibility};
+use chrono::Utc;
+use entity::{change_event, organisation};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QuerySelect};
+use serde_json::Value;
+
+/// One change as the audit trail saw it.
+pub struct Recorded<'a> {
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub kind: ChangeKind,
+    pub before: Option<&'a Value>,
+    pub after: Option<&'a Value>,
+}
+
+/// The record's organisation as a change names it.
+enum Owner {
+    None,
+    Code(String),
+    Id(i32),
+}
+
+/// A change ready for the feed but for its organisation's code, which `record_all`
+/// looks up for many changes at once.
+pub struct Described {
+    action: String,
+    record_type: String,
+    record_id: String,
+    kind: ChangeKind,
+    owner: Owner,
+    fields: Vec<String>,
+}
+
+impl Described {
+    /// Takes what the feed keeps of a change: an organisation is its own (its code is
+    /// its record id); other records name theirs by `organisation_id`.
+    pub fn new(change: Recorded<'_>) -> Self {
+        let owner = if change.record_type == "Organisation" {
+            Owner::Code(change.record_id.to_owned())
+        } else {
+            [change.after, change.before]
+                .into_iter()
+                .flatten()
+                .find_map(|value| value.get("organisation_id").and_then(Value::as_i64))
+                .and_then(|id| i32::try_from(id).ok())
+                .map_or(Owner::None, Owner::Id)
+        };
+        Self {
+            action: change.action.to_owned(),
+            record_type: change.record_type.to_owned(),
+            record_id: change.record_id.to_owned(),
+            kind: change.kind,
+            owner,
+            fields: changed_fields(change.kind, change.before, change.after),
+        }
+    }
+}
+
+/// Organisation ids per look-up statement.
+const IDS_PER_STATEMENT: usize = 500;
+/// Events per insert: eleven values each stays far under both engines' limit on bound
+/// values.
+const EVENTS_PER_STATEMENT: usize = 1_000;
+
+/// Appends an unnumbered event in the transaction.
+pub async fn record(txn: &impl ConnectionTrait, change: Recorded<'_>) -> AppResult<()> {
+    record_all(txn, vec![Described::new(change)]).await
+}
+
+/// Appends many unnumbered events in the transaction, in order, with a few statements.
+pub async fn record_all(txn: &impl ConnectionTrait, events: Vec<Described>) -> AppResult<()> {
+    let mut ids: Vec<i32> = events
+        .iter()
+        .filter_map(|e| match e.owner {
+            Owner::Id(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut codes: HashMap<i32, String> = HashMap::new();
+    for slice in ids.chunks(IDS_PER_STATEMENT) {
+        let rows: Vec<(i32, String)> = organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Id)
+            .column(organisation::Column::Code)
+            .filter(organisation::Column::Id.is_in(slice.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        codes.extend(rows);
+    }
+    let now = Utc::now();
+    let mut events = events.into_iter().peekable();
+    while events.peek().is_some() {
+        let chunk = events
+            .by_ref()
+            .take(EVENTS_PER_STATEMENT)
+            .map(|e| change_event::ActiveModel {
+                position: Set(None),
+                transaction_start: Set(None),
+                organisation_code: Set(match e.owner {
+                    Owner::None => None,
+                    Owner::Code(code) => Some(code),
+                    Owner::Id(id) => codes.get(&id).cloned(),
+                }),
+                kind: Set(e.kind.as_str().to_owned()),
+                changed_fields: Set(Value::from(e.fields).to_string()),
+                visibility: Set(Visibility::of(&e.record_type).as_str().to_owned()),
+                record_type: Set(e.record_type),
+                record_id: Set(e.record_id),
+                action: Set(e.action),
+                created_at: Set(now),
+                committed_at: Set(None),
+                ..Default::default()
+            });
+        change_event::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The API names (camelCase) of the fields the change set or altered: every field of a
+/// created record, the differing ones of an updated record, none otherwise.
+fn changed_fields(kind: ChangeKind, before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    let after = after.and_then(Value::as_object);
+    let before = before.and_then(Value::as_object);
+    let mut names: Vec<String> = match (kind, before, after) {
+        (ChangeKind::Created, _, Some(after)) => after.keys().map(|k| camel(k)).collect(),
+        (ChangeKind::Updated, Some(before), Some(after)) => after
+            .iter()
+            .filter(|(key, value)| before.get(key.as_str()) != Some(value))
+            .map(|(key, _)| camel(key))
+            .chain(
+                before
+                    .keys()
+                    .filter(|key| !after.contains_key(key.as_str()))
+                    .map(|k| camel(k)),
+            )
+            .collect(),
+        _ => Vec::new(),
+    };
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_update_names_only_the_fields_that_differ() {
+        let before = json!({ "signed_on": "2008-01-01", "version": 1, "source": "x" });
+        let after = json!({ "signed_on": "2009-01-01", "version": 2, "source": "x" });
+        assert_eq!(
+            changed_fields(ChangeKind::Updated, Some(&before), Some(&after)),
+            ["signedOn", "version"]
+        );
+    }
+
+    #[test]
+    fn a_creation_names_every_field() {
+        let after = json!({ "organisation_id": 3, "title": "Plan" });
+        assert_eq!(
+            changed_fields(ChangeKind::Created, None, Some(&after)),
+            ["organisationId", "title"]
+        );
+    }
+}
