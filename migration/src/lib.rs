@@ -41,8 +41,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_create_login_throttle::Migration),
             Box::new(m20261130_000014_add_token_suspension::Migration),
             Box::new(m20261130_000015_add_plan_missing_fact::Migration),
-            Box::new(m20261130_000008_add_unique_keys::Migration),
+            // Before the unique keys too: seeding records a feed event.
             Box::new(m20261130_000016_create_change_feed::Migration),
+            Box::new(m20261130_000008_add_unique_keys::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use cemr_api::config::Settings;
 use cemr_api::db;
 use cemr_api::services::writing;
 use cemr_api::startup::Application;
+use migration::MigratorTrait as _;
 use sea_orm::sqlx::{self, Connection as _};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::{Value, json};
@@ -75,6 +76,10 @@ async fn a_transaction_sqlite_rolled_back_by_itself_does_not_swallow_later_commi
     settings.pool_size = 1;
     settings.sqlite_max_size_mb = 1;
     let db = db::connect(&settings).await.expect("connect");
+    // The schema the service always has (every commit numbers its change-feed rows).
+    migration::Migrator::up(&db, None)
+        .await
+        .expect("migrations");
     db.execute_unprepared("CREATE TABLE acknowledged (n INTEGER UNIQUE)")
         .await
         .expect("table");
