@@ -5,8 +5,11 @@ use crate::error::AppResult;
 use crate::feed::{ChangeKind, Visibility};
 use chrono::Utc;
 use entity::{change_event, organisation};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// One change as the audit trail saw it.
 pub struct Recorded<'a> {

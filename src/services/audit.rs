@@ -220,24 +220,22 @@ pub async fn record_all(
     feed::recording::record_all(txn, events).await?;
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {
-        let chunk =
-            entries
-                .by_ref()
-                .take(ENTRIES_PER_STATEMENT)
-                .map(|(action, record_type, record_id, before, after)| audit_entry::ActiveModel {
-                    at: Set(at),
-                    actor_sub: Set(actor.sub.clone()),
-                    actor_role: Set(actor.role.as_str().to_owned()),
-                    actor_organisation_code: Set(organisation.clone()),
-                    credential: Set(credential.to_owned()),
-                    action: Set(action.to_owned()),
-                    record_type: Set(record_type.to_owned()),
-                    record_id: Set(record_id),
-                    before: Set(before),
-                    after: Set(after),
-                    request_id: Set(request.request_id.clone()),
-                    ..Default::default()
-                });
+        let chunk = entries.by_ref().take(ENTRIES_PER_STATEMENT).map(
+            |(action, record_type, record_id, before, after)| audit_entry::ActiveModel {
+                at: Set(at),
+                actor_sub: Set(actor.sub.clone()),
+                actor_role: Set(actor.role.as_str().to_owned()),
+                actor_organisation_code: Set(organisation.clone()),
+                credential: Set(credential.to_owned()),
+                action: Set(action.to_owned()),
+                record_type: Set(record_type.to_owned()),
+                record_id: Set(record_id),
+                before: Set(before),
+                after: Set(after),
+                request_id: Set(request.request_id.clone()),
+                ..Default::default()
+            },
+        );
         audit_entry::Entity::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
