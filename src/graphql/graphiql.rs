@@ -9,6 +9,7 @@ const INDEX: &str = r#"<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>cemr-api · GraphiQL</title>
   <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">
+  <link rel="icon" href="/insights/icon.svg" type="image/svg+xml">
   <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
 </head>
 <body>

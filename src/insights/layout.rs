@@ -38,6 +38,7 @@ impl Frame<'_> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{} · {}</title>
 <link rel="stylesheet" href="/insights/style.css">
+<link rel="icon" href="/insights/icon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">{}</a>

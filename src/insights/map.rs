@@ -107,15 +107,10 @@ pub fn chart(snapshot: &Snapshot, lang: Lang) -> Chart {
         let (fill, ink) = colours(share);
         let x = LEFT + col * (TILE_W + GAP);
         let y = TOP + row * (TILE_H + GAP);
-        let label = match lang {
-            Lang::Sv => format!("{name}: {signed} av {total} har undertecknat ({shown})"),
-            Lang::En => format!("{name}: {signed} of {total} signed ({shown})"),
-        };
         let _ = write!(
             tiles,
-            r#"<a href="/counties/{code}{}" aria-label="{}"><rect class="county" x="{x}" y="{y}" width="{TILE_W}" height="{TILE_H}" rx="4" fill="{fill}" stroke="{INK}" stroke-width="0.5" data-county="{code}" data-signed="{signed}" data-withdrawn="{withdrawn}" data-total="{total}"/><text x="{}" y="{}" fill="{ink}" text-anchor="middle" font-weight="600">{}</text><text x="{}" y="{}" fill="{ink}" text-anchor="middle">{signed}/{total} · {}</text></a>"#,
+            r#"<a href="/counties/{code}{}"><rect class="county" x="{x}" y="{y}" width="{TILE_W}" height="{TILE_H}" rx="4" fill="{fill}" stroke="{INK}" stroke-width="0.5" data-county="{code}" data-signed="{signed}" data-withdrawn="{withdrawn}" data-total="{total}"/><text x="{}" y="{}" fill="{ink}" text-anchor="middle" font-weight="600">{}</text><text x="{}" y="{}" fill="{ink}" text-anchor="middle">{signed}/{total} · {}</text></a>"#,
             lang_query(lang),
-            escape(&label),
             x + TILE_W / 2,
             y + 20,
             escape(short_name(name)),

@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .route("/counties/{code}", web::get().to(county))
         .route("/organisations/{code}", web::get().to(organisation))
         .route("/insights/style.css", web::get().to(style))
+        .route("/insights/icon.svg", web::get().to(icon))
         .route("/charts/{file}", web::get().to(chart));
 }
 
@@ -104,4 +105,13 @@ async fn chart(
             http::csv(&chart.table.header, &chart.table.rows)?,
         )
     })
+}
+
+/// `GET /insights/icon.svg`: the pages' icon, so browsers do not ask for a missing one.
+async fn icon(req: HttpRequest) -> HttpResponse {
+    http::with_etag(
+        &req,
+        "image/svg+xml; charset=utf-8",
+        include_bytes!("../../assets/insights/icon.svg").to_vec(),
+    )
 }

@@ -7,6 +7,7 @@ mod fixtures;
 mod helpers;
 mod process;
 
+mod browser;
 mod cli;
 mod conformance;
 mod container;
