@@ -139,13 +139,13 @@ pub async fn import(
     {
         return Ok(replayed(replay));
     }
-    let outcome = match imports::parse(
-        kind,
-        &body,
-        &media_type(&req),
-        charset(&req).as_deref(),
-        limits.max_rows,
-    ) {
+    // Parsing is plain CPU work: off the HTTP worker, which serves other connections.
+    let (media, charset, max_rows) = (media_type(&req), charset(&req), limits.max_rows);
+    let parsed =
+        web::block(move || imports::parse(kind, &body, &media, charset.as_deref(), max_rows))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+    let outcome = match parsed {
         Ok(records) => {
             imports::run(
                 db.get_ref(),

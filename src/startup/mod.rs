@@ -183,6 +183,10 @@ impl Application {
             app.default_service(web::to(not_found::fallback))
         })
         .listen(listener)?
+        // A client that closes its side is gone: the connection ends and the request's
+        // handler is dropped with it (an import stops, its transaction rolls back) instead
+        // of running to the end for nobody.
+        .h1_allow_half_closed(false)
         .disable_signals()
         .shutdown_timeout(settings.http.shutdown_timeout_secs);
         if settings.http.workers > 0 {

@@ -2,10 +2,19 @@
 //! row-count and size refusal, line numbers that stay right, and nothing written when an
 //! import is refused.
 
-use crate::helpers::{TestApp, admin_token, fingerprint, on_both_engines_with};
+use crate::helpers::{TestApp, admin_token, fingerprint, on_both_engines, on_both_engines_with};
+use cemr_api::services::writing;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 on_both_engines_with!(|s| s.http.import_max_rows = 5; imports_above_the_row_cap_are_refused_before_any_write);
+on_both_engines!(
+    an_import_whose_client_went_away_writes_nothing,
+    single_writes_go_through_while_a_100k_row_import_runs,
+    row_errors_name_the_line_a_record_starts_on,
+);
 
 async fn post(app: &TestApp, path: &str, content_type: &str, body: String) -> (u16, Value) {
     let response = app
@@ -79,4 +88,184 @@ async fn imports_above_the_row_cap_are_refused_before_any_write(app: TestApp) {
         (200, 5.into()),
         "{report}"
     );
+}
+
+async fn organisation_id(app: &TestApp, code: &str) -> i32 {
+    entity::organisation::Entity::find()
+        .filter(entity::organisation::Column::Code.eq(code))
+        .one(&app.db().await)
+        .await
+        .expect("query")
+        .expect("the organisation exists")
+        .id
+}
+
+async fn an_import_whose_client_went_away_writes_nothing(app: TestApp) {
+    let db = app.db().await;
+    // Another writer holds the organisation (on SQLite, the database's one write lock),
+    // so the import cannot finish before its client leaves.
+    let holder = writing::begin(&db).await.expect("begin");
+    writing::lock_organisation(&holder, organisation_id(&app, "0180").await)
+        .await
+        .expect("lock");
+    let body = plan_rows(2_000);
+    let port = app.address.rsplit(':').next().expect("port");
+    let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/imports/action-plans HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\n",
+        admin_token(),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    stream.write_all(body.as_bytes()).await.expect("send");
+    // The client goes away: the server must end the connection without an answer (the
+    // import was dropped), not wait for the lock and answer to nobody.
+    stream.shutdown().await.expect("close");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(60), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server ends the connection")
+        .ok();
+    assert!(
+        answer.is_empty(),
+        "no answer for a client that left: {}",
+        String::from_utf8_lossy(&answer)
+    );
+    holder.rollback().await.expect("release");
+    // A write queued behind the lock after the import would run after it: the import is
+    // gone, so only this one row is written.
+    let (status, report) = post(
+        &app,
+        "/api/v1/imports/action-plans",
+        "text/csv",
+        plan_rows(1),
+    )
+    .await;
+    assert_eq!(
+        (status, report["created"].clone()),
+        (200, 1.into()),
+        "{report}"
+    );
+    let plans: Value = app
+        .client
+        .get(app.url("/api/v1/action-plans?organisation=0180&limit=100"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        plans["count"], 1,
+        "nothing of the abandoned import: {plans}"
+    );
+}
+
+async fn single_writes_go_through_while_a_100k_row_import_runs(app: TestApp) {
+    let rows = 100_000;
+    let import = {
+        let (client, url, body) = (
+            app.client.clone(),
+            app.url("/api/v1/imports/action-plans"),
+            plan_rows(rows),
+        );
+        tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(admin_token())
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+                .await
+                .expect("import");
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        })
+    };
+    // One-row writes of another organisation, one after the other, for as long as the
+    // import runs. The import reads and validates its rows without holding any lock, so
+    // these go through at once meanwhile; only while it writes its rows (one short
+    // transaction; long only in an unoptimised build) does one wait for it, and a wait
+    // longer than the database's busy timeout answers 503 rather than failing otherwise.
+    let mut quick_during_import = 0;
+    let mut n = 0;
+    while !import.is_finished() {
+        n += 1;
+        let started = Instant::now();
+        let (status, report) = post(
+            &app,
+            "/api/v1/imports/action-plans",
+            "application/json",
+            serde_json::json!([{ "organisation_code": "1480", "title": format!("Probe {n}") }])
+                .to_string(),
+        )
+        .await;
+        let took = started.elapsed();
+        assert!(
+            status == 200 || (status == 503 && report["code"] == "DATABASE_UNAVAILABLE"),
+            "a single write while the import runs: {status} {report}"
+        );
+        if status == 200 && took < Duration::from_secs(1) && !import.is_finished() {
+            quick_during_import += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, report) = import.await.expect("import task");
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], rows, "{report}");
+    assert!(
+        quick_during_import > 0,
+        "a single write completed within a second while the import ran"
+    );
+}
+
+async fn row_errors_name_the_line_a_record_starts_on(app: TestApp) {
+    let db = app.db().await;
+    let before = fingerprint(&db).await;
+    // A quoted value spans lines 2–4, so the bad row after it is on line 5.
+    let body = "organisation_code;title;priorities\n\
+                0180;Plan A;\"one\ntwo\nthree\"\n\
+                9999;Plan B;x\n\
+                0180;Plan C;y\n\
+                0180;Plan D;z;extra\n";
+    let (status, problem) = post(
+        &app,
+        "/api/v1/imports/action-plans",
+        "text/csv",
+        body.into(),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let lines: Vec<(u64, String)> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(0),
+                e["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(7, "INVALID".to_owned())],
+        "a malformed row is reported first, on its own line: {problem}"
+    );
+    let body = body.replace(";extra", "");
+    let (status, problem) = post(&app, "/api/v1/imports/action-plans", "text/csv", body).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["line"], 5, "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "NOT_FOUND", "{problem}");
+    assert_eq!(
+        problem["errors"].as_array().map(Vec::len),
+        Some(1),
+        "{problem}"
+    );
+    assert_eq!(fingerprint(&db).await, before);
 }
