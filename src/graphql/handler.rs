@@ -13,11 +13,14 @@
 //!   timeout, and internal errors carry the request id and nothing else.
 
 use crate::auth::identify::Authenticator;
+use crate::graphql::inputs;
 use crate::graphql::limits::{self, QueryLimits};
 use crate::graphql::loaders;
+use crate::graphql::nulls;
 use crate::graphql::operations::{self, LoginsInRequest};
 use crate::graphql::persisted::{PersistedQueries, Resolved};
 use crate::graphql::schema::AppSchema;
+use crate::graphql::shape::SchemaShape;
 use crate::http::admission::{self, Admitted};
 use crate::http::metrics::{OperationLabels, tag_errors};
 use crate::http::rate_limit::{ClientAddress, cost};
@@ -45,6 +48,8 @@ pub struct GraphqlEndpoint {
     pub persisted: PersistedQueries,
     /// The operation names metrics label; every other name is `other`.
     pub labels: OperationLabels,
+    /// The schema's field and argument types, for the checks before and after execution.
+    pub shape: SchemaShape,
 }
 
 /// The response media type chosen from the `Accept` header.
@@ -358,6 +363,14 @@ fn prepare(
         answer.allow = Some("POST");
         return Err(answer);
     }
+    inputs::check(
+        &request.query,
+        &document,
+        requested,
+        &request.variables,
+        &endpoint.shape,
+    )
+    .map_err(|refusal| Answer::coded(media, refusal.code, refusal.message))?;
     let complexity = limits::check(&document, requested, &request.variables, &endpoint.limits)
         .map_err(|exceeded| Answer::coded(media, exceeded.code, exceeded.message))?;
     let logins = operations::logins(&document, requested);
@@ -416,6 +429,10 @@ async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media:
     let context = &call.context;
     let label = endpoint.labels.label(prepared.name.as_deref()).to_owned();
     let (loaders, fetches) = loaders::for_request(endpoint.db.clone(), context.clone());
+    let document = (
+        prepared.request.query.clone(),
+        prepared.request.operation_name.clone(),
+    );
     let request = prepared
         .request
         .data(loaders)
@@ -424,7 +441,7 @@ async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media:
         .data(call.logins.clone());
     let started = std::time::Instant::now();
     let execution = fetches.run_beside(endpoint.schema.execute(request));
-    let Ok(response) = tokio::time::timeout(endpoint.timeout, execution).await else {
+    let Ok(mut response) = tokio::time::timeout(endpoint.timeout, execution).await else {
         crate::http::metrics::graphql_operation(&label, started.elapsed().as_secs_f64());
         return Answer::error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -443,6 +460,12 @@ async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media:
         let errors = response.errors.iter().map(with_validation_code).collect();
         return Answer::request_error(media, errors);
     }
+    nulls::propagate(
+        &mut response,
+        &endpoint.shape,
+        &document.0,
+        document.1.as_deref(),
+    );
     let codes = response
         .errors
         .iter()

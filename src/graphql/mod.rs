@@ -6,13 +6,16 @@ pub mod enums;
 pub mod graphiql;
 pub mod handler;
 pub mod ids;
+pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod nulls;
 pub mod operations;
 pub mod persisted;
 pub mod query;
 pub mod schema;
+pub mod shape;
 pub mod types;
 
 use async_graphql::Context;
@@ -74,8 +77,12 @@ pub fn endpoint(
     if !graphql.introspection {
         builder = builder.disable_introspection();
     }
+    let schema = builder.finish();
+    let shape = shape::SchemaShape::from_sdl(&schema.sdl())
+        .context("reading the field types from the schema")?;
     Ok(handler::GraphqlEndpoint {
-        schema: builder.finish(),
+        schema,
+        shape,
         authenticator: crate::auth::identify::Authenticator::new(keys, db.clone()),
         db,
         max_body_bytes: settings.http.graphql_max_body_bytes,

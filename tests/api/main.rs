@@ -26,6 +26,7 @@ mod journey;
 mod layering;
 mod login_throttling;
 mod migrations;
+mod null_propagation;
 mod observability;
 mod openapi;
 mod organisations;
