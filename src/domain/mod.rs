@@ -45,5 +45,6 @@ pub mod dates;
 pub mod names;
 pub mod organisation;
 pub mod register;
+pub mod spreadsheet;
 pub mod study;
 pub mod support;

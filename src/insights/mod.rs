@@ -94,7 +94,7 @@ async fn chart(
     if !matches!(format, "svg" | "csv") {
         return Err(crate::error::AppError::not_found("charts end in .svg or .csv").into());
     }
-    let filter = filters.filter(false)?;
+    let filter = filters.filter(db.get_ref(), false).await?;
     let chart = charts::load(db.get_ref(), kind, &filter, lang.lang()?).await?;
     Ok(if format == "svg" {
         http::with_etag(&req, "image/svg+xml; charset=utf-8", chart.svg.into_bytes())

@@ -2,11 +2,11 @@
 
 use super::dto::ActionPlanDto;
 use super::listing::{
-    ListEnvelope, Paging, Problem, all_pages, csv_file, json_with_etag, list, next_link,
+    CsvForm, ListEnvelope, Paging, Problem, all_pages, csv_file, json_with_etag, list, next_link,
 };
 use crate::error::{AppError, AppResult, HttpError};
-use crate::services::organisations;
 use crate::services::register::action_plans::{self, PlanFilter};
+use crate::services::{codes, organisations};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use entity::action_plan;
 use sea_orm::DatabaseConnection;
@@ -32,12 +32,21 @@ pub struct PlanQuery {
 }
 
 impl PlanQuery {
-    fn filter(&self) -> PlanFilter {
-        PlanFilter {
+    /// The service's filter, with the codes given resolved (unknown ones refused).
+    async fn filter(&self, db: &DatabaseConnection) -> AppResult<PlanFilter> {
+        let mut filter = PlanFilter {
             organisation_codes: list(&self.organisation),
             county_codes: list(&self.county),
             updated_since: self.updated_since,
+        };
+        if !filter.organisation_codes.is_empty() {
+            filter.organisation_codes =
+                codes::organisation_codes(db, &filter.organisation_codes).await?;
         }
+        if !filter.county_codes.is_empty() {
+            filter.county_codes = codes::county_codes(db, &filter.county_codes).await?;
+        }
+        Ok(filter)
     }
 }
 
@@ -91,7 +100,7 @@ pub async fn list_action_plans(
     paging: web::Query<Paging>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    let filter = query.filter();
+    let filter = query.filter(&db).await?;
     let page = action_plans::list(db.get_ref(), &filter, &paging.args()?).await?;
     let next = next_link(&req, &page);
     let count = action_plans::count(db.get_ref(), &filter).await?;
@@ -155,7 +164,7 @@ pub const PLAN_COLUMNS: [&str; 12] = [
 /// Action plans as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
 #[utoipa::path(
     tag = "register",
-    params(PlanQuery),
+    params(PlanQuery, CsvForm),
     responses(
         (status = 200, description = "CSV", content_type = "text/csv", body = String),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -164,9 +173,10 @@ pub const PLAN_COLUMNS: [&str; 12] = [
 #[get("/action-plans.csv")]
 pub async fn action_plans_csv(
     query: web::Query<PlanQuery>,
+    form: web::Query<CsvForm>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    let filter = query.filter();
+    let filter = query.filter(&db).await?;
     let db_ref = db.get_ref();
     let filter_ref = &filter;
     let plans =
@@ -197,5 +207,5 @@ pub async fn action_plans_csv(
             ]
         })
         .collect();
-    csv_file("action-plans.csv", &PLAN_COLUMNS, lines)
+    csv_file("action-plans.csv", &PLAN_COLUMNS, lines, &form)
 }

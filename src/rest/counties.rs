@@ -1,7 +1,7 @@
 //! `/counties`: the 21 counties with their administrative boards and regions.
 
 use super::dto::CountyDto;
-use super::listing::{ListEnvelope, Problem, csv_file, json_with_etag};
+use super::listing::{CsvForm, ListEnvelope, Problem, csv_file, json_with_etag};
 use crate::error::{AppError, AppResult, HttpError};
 use crate::services::geography;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -81,9 +81,12 @@ pub async fn get_county(
 }
 
 /// The counties as CSV (UTF-8 with BOM, `;`).
-#[utoipa::path(tag = "reference", responses((status = 200, description = "CSV", content_type = "text/csv", body = String)))]
+#[utoipa::path(tag = "reference", params(CsvForm), responses((status = 200, description = "CSV", content_type = "text/csv", body = String)))]
 #[get("/counties.csv")]
-pub async fn counties_csv(db: web::Data<DatabaseConnection>) -> Result<HttpResponse, HttpError> {
+pub async fn counties_csv(
+    form: web::Query<CsvForm>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
     let rows = represent(&db, geography::counties(db.get_ref()).await?).await?;
     let lines = rows
         .into_iter()
@@ -100,5 +103,6 @@ pub async fn counties_csv(db: web::Data<DatabaseConnection>) -> Result<HttpRespo
         "counties.csv",
         &["code", "name", "county_board", "region_code"],
         lines,
+        &form,
     )
 }

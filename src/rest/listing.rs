@@ -179,13 +179,48 @@ pub fn json_with_etag<T: Serialize>(
     })
 }
 
+/// How a CSV export writes codes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeForm {
+    /// As they are: `0180`.
+    #[default]
+    Plain,
+    /// As `="0180"`, which Excel and LibreOffice keep as the text `0180`.
+    Excel,
+}
+
+/// The form of a CSV export.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvForm {
+    /// `excel` writes numeric codes as `="0180"`, so spreadsheets keep their leading
+    /// zeros; imports read that form back. `plain` (the default) writes `0180`.
+    #[param(inline)]
+    pub codes: Option<CodeForm>,
+}
+
 /// A CSV file that opens correctly in Excel with Swedish characters: UTF-8 with a byte
-/// order mark, semicolon-separated (the list separator of Swedish locales).
+/// order mark, semicolon-separated (the list separator of Swedish locales). Cells that
+/// a spreadsheet would run as formulas are neutralised (`domain::spreadsheet`), and
+/// codes (columns named `…code`) are written in the form asked for.
 pub fn csv_file(
     filename: &str,
     header: &[&str],
     rows: Vec<Vec<String>>,
+    form: &CsvForm,
 ) -> Result<HttpResponse, HttpError> {
+    use crate::domain::spreadsheet::{code_as_text, guard_formula};
+    let excel = form.codes == Some(CodeForm::Excel);
+    let is_code: Vec<bool> = header.iter().map(|h| h.ends_with("code")).collect();
+    let cell = |column: usize, value: String| -> String {
+        let numeric = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        if excel && numeric && is_code.get(column).copied().unwrap_or(false) {
+            code_as_text(&value)
+        } else {
+            guard_formula(&value).into_owned()
+        }
+    };
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
@@ -198,6 +233,11 @@ pub fn csv_file(
         header.iter().map(|h| (*h).to_owned()).collect(),
     )?;
     for row in rows {
+        let row = row
+            .into_iter()
+            .enumerate()
+            .map(|(column, value)| cell(column, value))
+            .collect();
         write(&mut writer, row)?;
     }
     let mut body = b"\xEF\xBB\xBF".to_vec();

@@ -3,7 +3,8 @@
 
 use super::dto::{OrganisationDto, SignatureDto};
 use super::listing::{
-    ListEnvelope, Paging, Problem, all_pages, codes, csv_file, json_with_etag, list, next_link,
+    CsvForm, ListEnvelope, Paging, Problem, all_pages, codes, csv_file, json_with_etag, list,
+    next_link,
 };
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::register::{ActionPlanStatus, DataOrigin, SignatoryStatus};
@@ -77,9 +78,14 @@ pub enum OrganisationOrder {
 }
 
 impl OrganisationQuery {
-    /// The service filter these parameters describe.
-    pub fn filter(&self, signatories_only: bool) -> AppResult<OrganisationFilter> {
-        Ok(OrganisationFilter {
+    /// The service filter these parameters describe, with the codes given resolved
+    /// (unknown ones refused).
+    pub async fn filter(
+        &self,
+        db: &DatabaseConnection,
+        signatories_only: bool,
+    ) -> AppResult<OrganisationFilter> {
+        OrganisationFilter {
             kinds: codes("kind", &self.kind, OrganisationKind::from_stored)?,
             county_codes: list(&self.county),
             name_contains: self.q.clone(),
@@ -95,7 +101,9 @@ impl OrganisationQuery {
             data_origins: codes("data_origin", &self.data_origin, DataOrigin::from_stored)?,
             signatories_only,
             updated_since: self.updated_since,
-        })
+        }
+        .resolve_codes(db)
+        .await
     }
 
     fn order(&self) -> OrganisationOrderField {
@@ -157,7 +165,7 @@ async fn page(
     paging: &Paging,
     signatories_only: bool,
 ) -> Result<HttpResponse, HttpError> {
-    let filter = query.filter(signatories_only)?;
+    let filter = query.filter(db, signatories_only).await?;
     let page = organisations::list(db, &filter, query.order(), false, &paging.args()?).await?;
     let next = next_link(req, &page);
     let count = organisations::count(db, &filter).await?;
@@ -312,7 +320,7 @@ async fn every(
 /// Signatories as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
 #[utoipa::path(
     tag = "register",
-    params(OrganisationQuery),
+    params(OrganisationQuery, CsvForm),
     responses(
         (status = 200, description = "CSV", content_type = "text/csv", body = String),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -321,9 +329,10 @@ async fn every(
 #[get("/signatories.csv")]
 pub async fn signatories_csv(
     query: web::Query<OrganisationQuery>,
+    form: web::Query<CsvForm>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    let rows = every(&db, &query.filter(true)?, query.order()).await?;
+    let rows = every(&db, &query.filter(&db, true).await?, query.order()).await?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     let lines = rows
         .into_iter()
@@ -357,13 +366,13 @@ pub async fn signatories_csv(
             ])
         })
         .collect();
-    csv_file("signatories.csv", &SIGNATORY_COLUMNS, lines)
+    csv_file("signatories.csv", &SIGNATORY_COLUMNS, lines, &form)
 }
 
 /// Organisations as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
 #[utoipa::path(
     tag = "register",
-    params(OrganisationQuery),
+    params(OrganisationQuery, CsvForm),
     responses(
         (status = 200, description = "CSV", content_type = "text/csv", body = String),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -372,9 +381,10 @@ pub async fn signatories_csv(
 #[get("/organisations.csv")]
 pub async fn organisations_csv(
     query: web::Query<OrganisationQuery>,
+    form: web::Query<CsvForm>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
-    let rows = every(&db, &query.filter(false)?, query.order()).await?;
+    let rows = every(&db, &query.filter(&db, false).await?, query.order()).await?;
     let lines = rows
         .into_iter()
         .map(|o| {
@@ -410,5 +420,5 @@ pub async fn organisations_csv(
         "source",
         "updated_at",
     ];
-    csv_file("organisations.csv", &header, lines)
+    csv_file("organisations.csv", &header, lines, &form)
 }

@@ -1,7 +1,7 @@
 //! `/programmes`: SKR's support programmes.
 
 use super::dto::ProgrammeDto;
-use super::listing::{ListEnvelope, Problem, csv_file, json_with_etag};
+use super::listing::{CsvForm, ListEnvelope, Problem, csv_file, json_with_etag};
 use crate::error::{AppError, HttpError};
 use crate::services::programmes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -61,9 +61,12 @@ pub async fn get_programme(
 }
 
 /// The programmes as CSV (UTF-8 with BOM, `;`).
-#[utoipa::path(tag = "reference", responses((status = 200, description = "CSV", content_type = "text/csv", body = String)))]
+#[utoipa::path(tag = "reference", params(CsvForm), responses((status = 200, description = "CSV", content_type = "text/csv", body = String)))]
 #[get("/programmes.csv")]
-pub async fn programmes_csv(db: web::Data<DatabaseConnection>) -> Result<HttpResponse, HttpError> {
+pub async fn programmes_csv(
+    form: web::Query<CsvForm>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, HttpError> {
     let rows = programmes::programmes(db.get_ref()).await?;
     let lines = rows
         .into_iter()
@@ -89,5 +92,6 @@ pub async fn programmes_csv(db: web::Data<DatabaseConnection>) -> Result<HttpRes
             "requires_political_commitment",
         ],
         lines,
+        &form,
     )
 }

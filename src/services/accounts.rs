@@ -230,6 +230,12 @@ pub async fn list(
     ))
 }
 
+/// How many accounts there are; `list` has checked the caller already.
+pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(account::Entity::find().count(db).await?)
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<account::Model>> {
     Ok(account::Entity::find_by_id(id).one(db).await?)
 }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api_tokens;
 pub mod audit;
 pub mod charter;
+pub mod codes;
 pub mod geography;
 pub mod idempotency;
 pub mod imports;

@@ -82,6 +82,21 @@ impl OrganisationFilter {
         Ok(())
     }
 
+    /// The filter with the county and programme codes a client gave in their stored
+    /// form; unknown codes are refused (see `services::codes`). Queries only for the
+    /// code lists given.
+    pub async fn resolve_codes(mut self, db: &impl ConnectionTrait) -> AppResult<Self> {
+        if !self.county_codes.is_empty() {
+            self.county_codes =
+                crate::services::codes::county_codes(db, &self.county_codes).await?;
+        }
+        if !self.programme_codes.is_empty() {
+            self.programme_codes =
+                crate::services::codes::programme_codes(db, &self.programme_codes).await?;
+        }
+        Ok(self)
+    }
+
     /// The filtered base query, with the current signature joined.
     pub fn apply(&self, select: Select<organisation::Entity>) -> Select<organisation::Entity> {
         let mut select = join_current_signature(select);

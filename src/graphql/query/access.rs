@@ -38,8 +38,22 @@ impl AuditListInfo {
     }
 }
 
+/// Extra fields of the account list.
+pub struct AccountListInfo {
+    db: DatabaseConnection,
+}
+
+/// Extra fields of the account list.
+#[Object]
+impl AccountListInfo {
+    /// How many accounts there are, across all pages. Counted only when asked for.
+    async fn total_count(&self) -> Result<u64> {
+        Ok(accounts::count(&self.db).await?)
+    }
+}
+
 /// A page of accounts.
-pub type AccountConnection = Connection<String, Account, EmptyFields, EmptyFields>;
+pub type AccountConnection = Connection<String, Account, AccountListInfo, EmptyFields>;
 /// A page of audit entries.
 pub type AuditEntryConnection = Connection<String, AuditEntry, AuditListInfo, EmptyFields>;
 
@@ -62,13 +76,14 @@ impl AccessQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<AccountConnection> {
-        let page = accounts::list(
-            db(ctx)?,
-            request(ctx)?,
-            &page_args(first, after, last, before),
-        )
-        .await?;
-        let mut connection = Connection::new(page.has_previous, page.has_next);
+        let db = db(ctx)?;
+        let page =
+            accounts::list(db, request(ctx)?, &page_args(first, after, last, before)).await?;
+        let mut connection = Connection::with_additional_fields(
+            page.has_previous,
+            page.has_next,
+            AccountListInfo { db: db.clone() },
+        );
         connection.edges.extend(
             page.items
                 .into_iter()

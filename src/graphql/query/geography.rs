@@ -39,7 +39,11 @@ impl GeographyQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<OrganisationConnection> {
-        let filter = filter.unwrap_or_default().into_filter();
+        let filter = filter
+            .unwrap_or_default()
+            .into_filter()
+            .resolve_codes(db(ctx)?)
+            .await?;
         organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
     }
 

@@ -25,7 +25,11 @@ impl RegisterQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<OrganisationConnection> {
-        let mut filter = filter.unwrap_or_default().into_filter();
+        let mut filter = filter
+            .unwrap_or_default()
+            .into_filter()
+            .resolve_codes(db(ctx)?)
+            .await?;
         filter.signatories_only = true;
         organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
     }
@@ -38,7 +42,11 @@ impl RegisterQuery {
         ctx: &Context<'_>,
         filter: Option<OrganisationFilterInput>,
     ) -> Result<RegisterStatistics> {
-        let filter = filter.unwrap_or_default().into_filter();
+        let filter = filter
+            .unwrap_or_default()
+            .into_filter()
+            .resolve_codes(db(ctx)?)
+            .await?;
         Ok(RegisterStatistics(
             statistics::register(db(ctx)?, &filter).await?,
         ))

@@ -9,7 +9,7 @@ use crate::graphql::types::organisation::{
 };
 use crate::graphql::types::paging::page_args;
 use crate::graphql::types::support::{CountyBoardStrategy, CountyBoardSupport};
-use crate::graphql::{ids, loaders};
+use crate::graphql::{db, ids, loaders};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{county, county_board};
 
@@ -62,7 +62,11 @@ impl County {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<OrganisationConnection> {
-        let mut filter = filter.unwrap_or_default().into_filter();
+        let mut filter = filter
+            .unwrap_or_default()
+            .into_filter()
+            .resolve_codes(db(ctx)?)
+            .await?;
         filter.county_codes = vec![self.0.code.clone()];
         organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
     }

@@ -1,10 +1,10 @@
 //! SKR's support programmes.
 
-use crate::graphql::ids;
 use crate::graphql::types::organisation::{
     OrganisationConnection, OrganisationFilterInput, OrganisationOrder, organisation_connection,
 };
 use crate::graphql::types::paging::page_args;
+use crate::graphql::{db, ids};
 use async_graphql::{Context, ID, Object, Result};
 use entity::support_programme;
 
@@ -57,6 +57,12 @@ impl SupportProgramme {
         &self.0.description
     }
 
+    /// The record's version, incremented by every change; `updateSupportProgramme`
+    /// takes it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The organisations that took part, paginated like `organisations`.
     async fn participants(
         &self,
@@ -68,7 +74,11 @@ impl SupportProgramme {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<OrganisationConnection> {
-        let mut filter = filter.unwrap_or_default().into_filter();
+        let mut filter = filter
+            .unwrap_or_default()
+            .into_filter()
+            .resolve_codes(db(ctx)?)
+            .await?;
         filter.programme_codes = vec![self.0.code.clone()];
         organisation_connection(ctx, filter, order_by, page_args(first, after, last, before)).await
     }

@@ -56,6 +56,12 @@ impl ProgrammeParticipation {
     async fn data_origin(&self) -> Option<DataOrigin> {
         DataOrigin::from_stored(&self.0.data_origin)
     }
+
+    /// The record's version, incremented by every change; `endProgrammeParticipation`
+    /// takes it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
 }
 
 /// A county board's strategy for gender mainstreaming over a period (each board wrote

@@ -147,6 +147,7 @@ pub fn csv(text: &str, columns: &Columns, max_rows: usize) -> Result<Vec<Record>
     let mut records = Vec::new();
     let mut row = csv::StringRecord::new();
     let mut rows = 0;
+    let lines = LineStarts::of(text);
     loop {
         let read = reader.read_record(&mut row);
         if matches!(read, Ok(false)) {
@@ -159,21 +160,23 @@ pub fn csv(text: &str, columns: &Columns, max_rows: usize) -> Result<Vec<Record>
         }
         match read {
             Ok(_) => {
-                let line = row.position().map_or(0, |p| p.line() as usize);
-                let fields = resolved
+                let line = row.position().map_or(0, |p| lines.line_at(p.byte()));
+                let fields: Vec<(&'static str, Box<str>)> = resolved
                     .iter()
                     .zip(row.iter())
                     .filter_map(|(column, value)| match column {
-                        Column::Importable(name) if !value.is_empty() => {
-                            Some((*name, Box::from(value)))
+                        Column::Importable(name) => {
+                            let value = from_spreadsheet(name, value);
+                            (!value.is_empty()).then(|| (*name, Box::from(value)))
                         }
                         _ => None,
                     })
                     .collect();
+                errors.extend(nul_errors(line, &fields));
                 records.push(Record { line, fields });
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 errors.push(RowError::new(
                     line,
                     None,
@@ -188,6 +191,77 @@ pub fn csv(text: &str, columns: &Columns, max_rows: usize) -> Result<Vec<Record>
     } else {
         Err(ParseFailure::Rows(errors))
     }
+}
+
+/// Where each line of a text starts, to number rows the way an editor does whatever the
+/// line endings: `\r\n` (Windows), `\n` and a lone `\r` each end one line. The CSV
+/// reader's own count follows `\n` only and, with `\r\n`, places a record on the line
+/// before it.
+struct LineStarts<'a> {
+    starts: Vec<u64>,
+    text: &'a [u8],
+}
+
+impl<'a> LineStarts<'a> {
+    fn of(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i as u64 + 2);
+                    i += 2;
+                    continue;
+                }
+                b'\r' | b'\n' => starts.push(i as u64 + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self {
+            starts,
+            text: bytes,
+        }
+    }
+
+    /// The line (from 1) of the record the reader says starts at `byte`: its first
+    /// character past any line ending the reader had not consumed yet.
+    fn line_at(&self, byte: u64) -> usize {
+        let mut at = byte;
+        while let Some(b'\r' | b'\n') = self.text.get(at as usize) {
+            at += 1;
+        }
+        self.starts.partition_point(|&start| start <= at)
+    }
+}
+
+/// A CSV cell as an export wrote it, or a spreadsheet saved it: a code kept as text
+/// (`="0764"`) is the code, and the quote that neutralised a formula goes again.
+fn from_spreadsheet<'a>(column: &str, cell: &'a str) -> &'a str {
+    use crate::domain::spreadsheet::{code_from_text, unguard_formula};
+    let cell = cell.trim();
+    if column.ends_with("code") {
+        code_from_text(cell).trim()
+    } else {
+        unguard_formula(cell)
+    }
+}
+
+/// A NUL character is no text anyone wrote (and PostgreSQL cannot store it).
+fn nul_errors(line: usize, fields: &[(&'static str, Box<str>)]) -> Vec<RowError> {
+    fields
+        .iter()
+        .filter(|(_, v)| v.contains('\0'))
+        .map(|(k, _)| {
+            RowError::new(
+                line,
+                Some(k),
+                "INVALID",
+                "contains a NUL character (U+0000)",
+            )
+        })
+        .collect()
 }
 
 fn check_header(headers: &[String], columns: &Columns) -> Vec<RowError> {
@@ -350,6 +424,7 @@ impl Elements<'_> {
                 fields.push((name, text.into_boxed_str()));
             }
         }
+        self.errors.extend(nul_errors(line, &fields));
         for required in self.columns.required {
             if !fields.iter().any(|(c, _)| c == required) {
                 self.errors.push(RowError::new(
