@@ -42,6 +42,7 @@ pub mod charter;
 pub mod codebook;
 pub mod codes;
 pub mod dates;
+pub mod labels;
 pub mod names;
 pub mod organisation;
 pub mod register;

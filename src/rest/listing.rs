@@ -2,6 +2,7 @@
 //! caller, conditional GET, and CSV files that open in Excel.
 
 use crate::auth::identify::Authenticator;
+use crate::domain::labels::{Labelled, Language};
 use crate::error::{AppError, HttpError};
 use crate::services::pagination::{Page, PageArgs};
 use crate::services::writing::RequestContext;
@@ -311,5 +312,44 @@ pub fn list(value: &Option<String>) -> Vec<String> {
                 .map(str::to_owned)
                 .collect()
         })
+        .unwrap_or_default()
+}
+
+/// The language of a CSV export's label columns.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LabelLanguage {
+    /// `sv` or `en`: add a `…_label` column after the codes (at the end of each row) with
+    /// each coded value's label in that language, e.g. "Ingen plan registrerad" for
+    /// NO_PLAN_ON_RECORD. The codes stay, so the file still imports back.
+    #[param(example = "sv")]
+    pub lang: Option<String>,
+}
+
+impl LabelLanguage {
+    /// The language asked for; anything but `sv` or `en` is refused.
+    pub fn language(&self) -> Result<Option<Language>, AppError> {
+        match self
+            .lang
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            None => Ok(None),
+            Some(code) => Language::parse(code).map(Some).ok_or_else(|| {
+                AppError::bad_input(format!("lang {code:?} is not supported: use sv or en"))
+            }),
+        }
+    }
+}
+
+/// The label of a stored code in a language; empty for an empty or unknown code.
+pub fn label_of<T: Labelled>(
+    language: Language,
+    parse: impl Fn(&str) -> Option<T>,
+    stored: &str,
+) -> String {
+    parse(stored)
+        .map(|v| v.label(language).to_owned())
         .unwrap_or_default()
 }

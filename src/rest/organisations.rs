@@ -3,11 +3,13 @@
 
 use super::dto::{OrganisationDto, SignatureDto};
 use super::listing::{
-    CsvForm, ListEnvelope, Paging, Problem, all_pages, codes, csv_file, json_with_etag, list,
-    next_link,
+    CsvForm, LabelLanguage, ListEnvelope, Paging, Problem, all_pages, codes, csv_file,
+    json_with_etag, label_of, list, next_link,
 };
+use crate::domain::labels::Labelled;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::register::{ActionPlanStatus, DataOrigin, SignatoryStatus};
+use crate::domain::register::{CharterEdition, DatePrecision, DecisionBody, Initiative, Motive};
 use crate::error::{AppError, AppResult, HttpError};
 use crate::services::organisations::{self, OrganisationFilter, OrganisationOrderField};
 use crate::services::register::{changes, signatures, status};
@@ -306,6 +308,18 @@ pub const SIGNATORY_COLUMNS: [&str; 24] = [
     "updated_at",
 ];
 
+/// The label columns `signatories.csv?lang=` adds (read-only for imports).
+pub const SIGNATORY_LABEL_COLUMNS: [&str; 8] = [
+    "status_label",
+    "action_plan_status_label",
+    "signed_precision_label",
+    "decision_body_label",
+    "initiative_label",
+    "motives_label",
+    "charter_edition_label",
+    "data_origin_label",
+];
+
 async fn every(
     db: &DatabaseConnection,
     filter: &OrganisationFilter,
@@ -320,7 +334,7 @@ async fn every(
 /// Signatories as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
 #[utoipa::path(
     tag = "register",
-    params(OrganisationQuery, CsvForm),
+    params(OrganisationQuery, CsvForm, LabelLanguage),
     responses(
         (status = 200, description = "CSV", content_type = "text/csv", body = String),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -330,15 +344,38 @@ async fn every(
 pub async fn signatories_csv(
     query: web::Query<OrganisationQuery>,
     form: web::Query<CsvForm>,
+    labels: web::Query<LabelLanguage>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
+    let language = labels.language()?;
     let rows = every(&db, &query.filter(&db, true).await?, query.order()).await?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     let lines = rows
         .into_iter()
         .filter_map(|o| {
             let s = o.signature?;
-            Some(vec![
+            let labels = language.map(|l| {
+                vec![
+                    label_of(l, SignatoryStatus::from_stored, &o.signatory_status),
+                    label_of(
+                        l,
+                        ActionPlanStatus::from_stored,
+                        o.action_plan_status.as_deref().unwrap_or_default(),
+                    ),
+                    label_of(l, DatePrecision::from_stored, &s.signed_precision),
+                    label_of(l, DecisionBody::from_stored, &s.decision_body),
+                    label_of(l, Initiative::from_stored, &s.initiative),
+                    s.motives
+                        .iter()
+                        .filter_map(|m| Motive::from_stored(m))
+                        .map(|m| m.label(l))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                    label_of(l, CharterEdition::from_stored, &s.charter_edition),
+                    label_of(l, DataOrigin::from_stored, &s.data_origin),
+                ]
+            });
+            let mut row = vec![
                 o.code,
                 o.name,
                 opt(o.county_code),
@@ -363,16 +400,22 @@ pub async fn signatories_csv(
                 opt(s.plan_missing_source),
                 s.data_origin,
                 o.updated_at.to_rfc3339(),
-            ])
+            ];
+            row.extend(labels.into_iter().flatten());
+            Some(row)
         })
         .collect();
-    csv_file("signatories.csv", &SIGNATORY_COLUMNS, lines, &form)
+    let mut header = SIGNATORY_COLUMNS.to_vec();
+    if language.is_some() {
+        header.extend(SIGNATORY_LABEL_COLUMNS);
+    }
+    csv_file("signatories.csv", &header, lines, &form)
 }
 
 /// Organisations as CSV (UTF-8 with BOM, `;`), the same filters as the JSON list.
 #[utoipa::path(
     tag = "register",
-    params(OrganisationQuery, CsvForm),
+    params(OrganisationQuery, CsvForm, LabelLanguage),
     responses(
         (status = 200, description = "CSV", content_type = "text/csv", body = String),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -382,8 +425,10 @@ pub async fn signatories_csv(
 pub async fn organisations_csv(
     query: web::Query<OrganisationQuery>,
     form: web::Query<CsvForm>,
+    labels: web::Query<LabelLanguage>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, HttpError> {
+    let language = labels.language()?;
     let rows = every(&db, &query.filter(&db, false).await?, query.order()).await?;
     let lines = rows
         .into_iter()
@@ -394,7 +439,19 @@ pub async fn organisations_csv(
                 .signature
                 .map(|s| (s.data_origin, s.source))
                 .unwrap_or_default();
-            vec![
+            let labels = language.map(|l| {
+                vec![
+                    label_of(l, OrganisationKind::from_stored, &o.kind),
+                    label_of(l, SignatoryStatus::from_stored, &o.signatory_status),
+                    label_of(
+                        l,
+                        ActionPlanStatus::from_stored,
+                        o.action_plan_status.as_deref().unwrap_or_default(),
+                    ),
+                    label_of(l, DataOrigin::from_stored, &origin),
+                ]
+            });
+            let mut row = vec![
                 o.code,
                 o.name,
                 o.kind,
@@ -405,10 +462,12 @@ pub async fn organisations_csv(
                 origin,
                 source,
                 o.updated_at.to_rfc3339(),
-            ]
+            ];
+            row.extend(labels.into_iter().flatten());
+            row
         })
         .collect();
-    let header = [
+    let mut header = vec![
         "code",
         "name",
         "kind",
@@ -420,5 +479,13 @@ pub async fn organisations_csv(
         "source",
         "updated_at",
     ];
+    if language.is_some() {
+        header.extend([
+            "kind_label",
+            "signatory_status_label",
+            "action_plan_status_label",
+            "data_origin_label",
+        ]);
+    }
     csv_file("organisations.csv", &header, lines, &form)
 }

@@ -25,6 +25,7 @@ mod input_hygiene;
 mod insights_charts;
 mod insights_pages;
 mod journey;
+mod labels;
 mod layering;
 mod login_throttling;
 mod migrations;

@@ -1,5 +1,6 @@
 use crate::graphql::db;
 use crate::graphql::types::charter::{CharterArticle, CharterPrinciple};
+use crate::graphql::types::labels::{self, EnumLabels};
 use crate::services::charter;
 use async_graphql::{Context, Object, Result};
 
@@ -8,6 +9,12 @@ pub struct CharterQuery;
 
 #[Object]
 impl CharterQuery {
+    /// The Swedish and English labels of every value of the register's enums
+    /// (statuses, kinds, decision bodies, origins, …), each enum under its schema name.
+    async fn enum_labels(&self) -> Vec<EnumLabels> {
+        labels::all()
+    }
+
     /// The charter's six principles, in order.
     async fn charter_principles(&self, ctx: &Context<'_>) -> Result<Vec<CharterPrinciple>> {
         Ok(charter::principles(db(ctx)?)

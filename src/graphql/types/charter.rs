@@ -1,5 +1,6 @@
 //! The charter's principles and articles.
 
+use crate::domain::labels;
 use crate::graphql::enums::CharterPart;
 use crate::graphql::loaders::{PlansAddressing, load_list};
 use crate::graphql::types::action_plan::ActionPlan;
@@ -38,6 +39,12 @@ impl CharterPrinciple {
 /// concerns.
 pub struct CharterArticle(pub charter_article::Model);
 
+impl CharterArticle {
+    fn title_sv_sourced(&self) -> Option<&str> {
+        Some(self.0.title_sv.as_str()).filter(|t| !t.trim().is_empty())
+    }
+}
+
 /// One of the charter's articles (Part III), grouped by the role of local government it
 /// concerns.
 #[Object]
@@ -66,6 +73,28 @@ impl CharterArticle {
     /// false where it is the commonly cited title.
     async fn title_verified(&self) -> bool {
         self.0.title_verified
+    }
+
+    /// A Swedish label for every article: the sourced Swedish title where there is one
+    /// (`labelSvOfficial` true), otherwise this service's working translation of the
+    /// English title, which is not official.
+    async fn label_sv(&self) -> &str {
+        match self.title_sv_sourced() {
+            Some(title) => title,
+            None => labels::article_title_sv(self.0.number).unwrap_or(&self.0.title_en),
+        }
+    }
+
+    /// The English label: the article's English title.
+    async fn label_en(&self) -> &str {
+        &self.0.title_en
+    }
+
+    /// Whether `labelSv` is a Swedish title a source gives (true) or a working
+    /// translation (false): no public source gives most articles' official Swedish
+    /// titles.
+    async fn label_sv_official(&self) -> bool {
+        self.title_sv_sourced().is_some()
     }
 
     /// The part of the charter the article belongs to.

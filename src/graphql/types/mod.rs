@@ -5,6 +5,7 @@ pub mod access;
 pub mod action_plan;
 pub mod charter;
 pub mod county;
+pub mod labels;
 pub mod node;
 pub mod organisation;
 pub mod paging;

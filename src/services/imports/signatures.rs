@@ -40,6 +40,15 @@ pub static COLUMNS: Columns = Columns {
         "action_plan_due_on",
         "data_origin",
         "updated_at",
+        // The labels `signatories.csv?lang=` adds.
+        "status_label",
+        "action_plan_status_label",
+        "signed_precision_label",
+        "decision_body_label",
+        "initiative_label",
+        "motives_label",
+        "charter_edition_label",
+        "data_origin_label",
     ],
 };
 
