@@ -13,11 +13,13 @@
 //!   timeout, and internal errors carry the request id and nothing else.
 
 use crate::auth::identify::Authenticator;
+use crate::graphql::documents::DocumentCache;
 use crate::graphql::inputs;
 use crate::graphql::limits::{self, QueryLimits};
 use crate::graphql::loaders;
 use crate::graphql::nulls;
 use crate::graphql::operations::{self, LoginsInRequest};
+use crate::graphql::order;
 use crate::graphql::persisted::{PersistedQueries, Resolved};
 use crate::graphql::schema::AppSchema;
 use crate::graphql::shape::SchemaShape;
@@ -28,6 +30,7 @@ use crate::services::writing::RequestContext;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::ExecutableDocument;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -46,6 +49,8 @@ pub struct GraphqlEndpoint {
     pub max_variables_bytes: usize,
     pub timeout: Duration,
     pub persisted: PersistedQueries,
+    /// Parsed documents of recent query texts.
+    pub documents: DocumentCache,
     /// The operation names metrics label; every other name is `other`.
     pub labels: OperationLabels,
     /// The schema's field and argument types, for the checks before and after execution.
@@ -68,11 +73,20 @@ impl Media {
     }
 }
 
+/// The body of an answer. An executed operation's response is serialised as it is, so
+/// its `data` keeps the order of the query's fields (a JSON object value would sort them).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Body {
+    Json(Value),
+    Executed(Box<async_graphql::Response>),
+}
+
 /// An answer to one GraphQL request: a status, a body, the codes of its errors (for
 /// metrics) and maybe an `Allow` or `Retry-After` header.
 struct Answer {
     status: StatusCode,
-    body: Value,
+    body: Body,
     codes: Vec<String>,
     allow: Option<&'static str>,
     retry_after: Option<u64>,
@@ -80,6 +94,10 @@ struct Answer {
 
 impl Answer {
     fn new(status: StatusCode, body: Value, codes: Vec<String>) -> Self {
+        Self::with_body(status, Body::Json(body), codes)
+    }
+
+    fn with_body(status: StatusCode, body: Body, codes: Vec<String>) -> Self {
         Self {
             status,
             body,
@@ -319,6 +337,8 @@ fn persisted_hash(request: &async_graphql::Request) -> Option<String> {
 /// An operation that passed every check before execution.
 struct Prepared {
     request: async_graphql::Request,
+    /// The parsed document, to put the response's fields in the query's order.
+    document: std::sync::Arc<ExecutableDocument>,
     /// The operation's name in the document, if it has one.
     name: Option<String>,
     logins: u32,
@@ -351,7 +371,9 @@ fn prepare(
         Resolved::Query(query) => request.query = query,
         Resolved::Refused(code, message) => return Err(Answer::coded(media, code, message)),
     }
-    let document = async_graphql::parser::parse_query(&request.query)
+    let document = endpoint
+        .documents
+        .parse(&request.query)
         .map_err(|e| Answer::coded(media, "GRAPHQL_PARSE_FAILED", e.to_string()))?;
     let requested = request.operation_name.as_deref();
     if via_get && operations::is_mutation(&document, requested) {
@@ -374,8 +396,12 @@ fn prepare(
     let complexity = limits::check(&document, requested, &request.variables, &endpoint.limits)
         .map_err(|exceeded| Answer::coded(media, exceeded.code, exceeded.message))?;
     let logins = operations::logins(&document, requested);
+    let name = operations::name(&document, requested);
+    // Execution takes this copy instead of parsing the text again.
+    request.set_parsed_query(ExecutableDocument::clone(&document));
     Ok(Prepared {
-        name: operations::name(&document, requested),
+        document,
+        name,
         logins,
         cost: operations::cost(complexity, logins),
         request,
@@ -481,9 +507,14 @@ async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media:
     } else {
         StatusCode::OK
     };
-    let mut body = serde_json::to_value(&response).unwrap_or(Value::Null);
-    mark_internal_errors(&mut body, context.request_id.as_deref());
-    Answer::new(status, body, codes)
+    let mut response = response;
+    order::by_selection(
+        &prepared.document,
+        document.1.as_deref(),
+        &mut response.data,
+    );
+    mark_internal_errors(&mut response, context.request_id.as_deref());
+    Answer::with_body(status, Body::Executed(Box::new(response)), codes)
 }
 
 /// A response with no data because the database could not serve it (down, full,
@@ -501,17 +532,19 @@ fn database_unavailable(response: &async_graphql::Response) -> bool {
 }
 
 /// Internal errors show only their code and the request id, to find the cause in the log.
-fn mark_internal_errors(body: &mut Value, request_id: Option<&str>) {
-    let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for error in errors {
-        let internal = error.pointer("/extensions/code").and_then(Value::as_str)
-            == Some("INTERNAL_SERVER_ERROR");
-        if internal
-            && let Some(extensions) = error.get_mut("extensions").and_then(Value::as_object_mut)
+fn mark_internal_errors(response: &mut async_graphql::Response, request_id: Option<&str>) {
+    for extensions in response
+        .errors
+        .iter_mut()
+        .filter_map(|e| e.extensions.as_mut())
+    {
+        if matches!(extensions.get("code"),
+            Some(async_graphql::Value::String(code)) if code == "INTERNAL_SERVER_ERROR")
         {
-            extensions.insert("requestId".into(), json!(request_id));
+            let id = request_id.map_or(async_graphql::Value::Null, |id| {
+                async_graphql::Value::String(id.to_owned())
+            });
+            extensions.set("requestId", id);
         }
     }
 }

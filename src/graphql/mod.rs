@@ -2,6 +2,7 @@
 //! anywhere), the HTTP handler, the GraphiQL page, per-request loaders, the query roots
 //! merged from one part per domain, and the API types mapped from entities.
 
+pub mod documents;
 pub mod enums;
 pub mod graphiql;
 pub mod handler;
@@ -12,6 +13,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod nulls;
 pub mod operations;
+pub mod order;
 pub mod persisted;
 pub mod query;
 pub mod schema;
@@ -99,6 +101,7 @@ pub fn endpoint(
         max_variables_bytes: graphql.max_variables_bytes,
         timeout: Duration::from_millis(graphql.timeout_ms),
         persisted,
+        documents: documents::DocumentCache::default(),
         labels,
     })
 }

@@ -180,3 +180,50 @@ async fn graphiql_is_served_with_its_own_assets() {
         assert_eq!(response.status(), 200, "{asset}");
     }
 }
+
+/// A response's fields come in the order the query selected them (GraphQL spec, "Serialized
+/// Map Ordering"), not sorted by name; aliases included.
+async fn response_fields_follow_the_query_order(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let query = r#"{ zeta: county(code: "01") { name code } alpha: county(code: "03") { code name }
+      organisation(code: "0180") { name kind code } }"#;
+    // Fields waiting for the database complete in any order: ask several times.
+    for _ in 0..10 {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        let text = response.text().await.expect("a body");
+        assert_in_query_order(&text);
+    }
+}
+
+fn assert_in_query_order(text: &str) {
+    let parsed: Value = serde_json::from_str(text).expect("JSON");
+    assert!(parsed.get("errors").is_none(), "{text}");
+    let at = |hay: &str, needle: &str| {
+        hay.find(&format!("\"{needle}\""))
+            .unwrap_or_else(|| panic!("{needle} missing from {hay}"))
+    };
+    assert!(at(text, "zeta") < at(text, "alpha"), "{text}");
+    assert!(at(text, "alpha") < at(text, "organisation"), "{text}");
+    let zeta = &text[at(text, "zeta")..at(text, "alpha")];
+    assert!(at(zeta, "name") < at(zeta, "code"), "{zeta}");
+    let alpha = &text[at(text, "alpha")..at(text, "organisation")];
+    assert!(at(alpha, "code") < at(alpha, "name"), "{alpha}");
+    let organisation = &text[at(text, "organisation")..];
+    assert!(
+        at(organisation, "name") < at(organisation, "kind"),
+        "{organisation}"
+    );
+    assert!(
+        at(organisation, "kind") < at(organisation, "code"),
+        "{organisation}"
+    );
+}
+
+crate::helpers::on_both_engines!(backend: response_fields_follow_the_query_order);
