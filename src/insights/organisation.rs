@@ -27,13 +27,13 @@ pub async fn render(db: &impl ConnectionTrait, code: &str, lang: Lang) -> AppRes
         .await?
         .into_iter()
         .next();
-    let plans = action_plans::of_organisations(db, ids.clone()).await?;
+    let plans = action_plans::of_organisations(db, ids.clone(), None).await?;
     let follow_ups = action_plans::follow_ups_of(db, plans.iter().map(|p| p.id).collect()).await?;
     let participations = support::participations_of(db, ids.clone()).await?;
     let programmes =
         support::programmes_by_ids(db, participations.iter().map(|p| p.programme_id).collect())
             .await?;
-    let supports = support::support_to(db, ids).await?;
+    let supports = support::support_to(db, ids, None).await?;
     let mut demo = false;
     let mut origin = |value: &str| {
         demo |= value == DataOrigin::Demo.as_str();

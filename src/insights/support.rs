@@ -25,8 +25,8 @@ pub async fn table(
         geography::county_boards_by_county(db, counties.iter().map(|c| c.code.clone()).collect())
             .await?;
     let ids: Vec<i32> = boards.iter().map(|b| b.id).collect();
-    let strategies = support::strategies_of(db, ids.clone()).await?;
-    let supports = support::support_by_boards(db, ids).await?;
+    let strategies = support::strategies_of(db, ids.clone(), None).await?;
+    let supports = support::support_by_boards(db, ids, None).await?;
     let rows = counties
         .iter()
         .filter_map(|county| {

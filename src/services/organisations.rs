@@ -256,6 +256,34 @@ pub async fn list(
     descending: bool,
     args: &PageArgs,
 ) -> AppResult<Page<(String, organisation::Model)>> {
+    let page = list_with_signatures(db, filter, order, descending, args).await?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|listed| (listed.cursor, listed.organisation))
+            .collect(),
+        has_previous: page.has_previous,
+        has_next: page.has_next,
+    })
+}
+
+/// An organisation of a list page with its current signature, which the list reads anyway
+/// (it orders by it), so that a caller needs no second statement for it.
+pub struct ListedWithSignature {
+    pub cursor: String,
+    pub organisation: organisation::Model,
+    pub signature: Option<signature::Model>,
+}
+
+/// A page of organisations, each with its current signature.
+pub async fn list_with_signatures(
+    db: &impl ConnectionTrait,
+    filter: &OrganisationFilter,
+    order: OrganisationOrderField,
+    descending: bool,
+    args: &PageArgs,
+) -> AppResult<Page<ListedWithSignature>> {
     filter.validate()?;
     let ordering = ordering(order, descending);
     let plan = PagePlan::new(args, &ordering)?;
@@ -268,16 +296,22 @@ pub async fn list(
         .into_iter()
         .map(|(organisation, signature)| {
             let signed_sort = signature
-                .map(|s| s.signed_on.unwrap_or(s.not_later_than))
+                .as_ref()
+                .map(|s| {
+                    s.signed_on
+                        .clone()
+                        .unwrap_or_else(|| s.not_later_than.clone())
+                })
                 .unwrap_or_else(|| "9999-12-31".to_owned());
             let listed = ListedOrganisation {
                 organisation,
                 signed_sort,
             };
-            (
-                encode_cursor(&ordering.name, cursor_key(order, &listed)),
-                listed.organisation,
-            )
+            ListedWithSignature {
+                cursor: encode_cursor(&ordering.name, cursor_key(order, &listed)),
+                organisation: listed.organisation,
+                signature,
+            }
         })
         .collect();
     Ok(plan.finish(rows))
@@ -306,14 +340,27 @@ pub async fn by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> AppResult<Option<organisation::Model>> {
+    Ok(find_by_code(code).one(db).await?)
+}
+
+/// `by_code`, with the organisation's current signature read in the same statement.
+pub async fn by_code_with_signature(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> AppResult<Option<(organisation::Model, Option<signature::Model>)>> {
+    Ok(join_current_signature(find_by_code(code))
+        .select_also(signature::Entity)
+        .one(db)
+        .await?)
+}
+
+fn find_by_code(code: &str) -> Select<organisation::Entity> {
     let code = normalise_organisation_code(code);
-    Ok(organisation::Entity::find()
+    organisation::Entity::find()
         .filter(
             Condition::any()
                 .add(organisation::Column::Code.eq(code.clone()))
                 .add(organisation::Column::RegionalCountyCode.eq(code)),
         )
         .order_by_asc(organisation::Column::Id)
-        .one(db)
-        .await?)
 }

@@ -29,6 +29,7 @@ mod labels;
 mod layering;
 mod login_throttling;
 mod migrations;
+mod nested_lists;
 mod null_propagation;
 mod observability;
 mod openapi;

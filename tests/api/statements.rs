@@ -72,3 +72,37 @@ async fn waves_and_direct_queries_share_one_connection(backend: Backend) {
 }
 
 crate::helpers::on_both_engines!(backend: waves_and_direct_queries_share_one_connection);
+
+/// Statements one request issues.
+async fn statements_of(
+    app: &crate::helpers::TestApp,
+    statements: &std::sync::atomic::AtomicUsize,
+    query: &str,
+) -> usize {
+    statements.store(0, Ordering::SeqCst);
+    let data = app.data(query, json!({})).await;
+    assert!(data.as_object().is_some_and(|d| !d.is_empty()));
+    statements.load(Ordering::SeqCst)
+}
+
+/// A list (ordered by signing) and a look-up by code read the current signature with the
+/// organisation: asking for it costs no statement of its own.
+async fn the_current_signature_comes_with_the_organisation(backend: Backend) {
+    let (app, statements) = spawn_counting_app(backend).await;
+    for (without, with) in [
+        (
+            "{ signatories(first: 20) { nodes { code county { name } } } }",
+            "{ signatories(first: 20) { nodes { code county { name } signature { signedOn decisionBody } } } }",
+        ),
+        (
+            r#"{ organisation(code: "0680") { code county { name } } }"#,
+            r#"{ organisation(code: "0680") { code county { name } signature { signedOn withdrawnOn } } }"#,
+        ),
+    ] {
+        let base = statements_of(&app, &statements, without).await;
+        let more = statements_of(&app, &statements, with).await;
+        assert_eq!(base, more, "{backend:?}: {with}");
+    }
+}
+
+crate::helpers::on_both_engines!(backend: the_current_signature_comes_with_the_organisation);

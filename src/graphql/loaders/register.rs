@@ -2,6 +2,7 @@
 
 use super::{loader, many, one};
 use crate::graphql::enums::Motive;
+use crate::services::capped::MAX_NESTED;
 use crate::services::register::{action_plans, signatures};
 use crate::services::{charter, programmes};
 use entity::{action_plan, charter_article, follow_up_report, signature, support_programme};
@@ -37,6 +38,9 @@ pub struct PlansAddressing(pub i32);
 /// The follow-up reports of an action plan, by plan id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FollowUpsOf(pub i32);
+/// How many follow-up reports an action plan has, by plan id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FollowUpCountOf(pub i32);
 /// A follow-up report by its row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FollowUpId(pub i32);
@@ -46,7 +50,7 @@ loader!(CurrentSignatureOf => signature::Model, |db, ids| {
 });
 
 loader!(SignaturesOf => Vec<signature::Model>, |db, ids| {
-    Ok(many(signatures::history_of(db, ids).await?, |r| SignaturesOf(r.organisation_id)))
+    Ok(many(signatures::history_of(db, ids, Some(MAX_NESTED)).await?, |r| SignaturesOf(r.organisation_id)))
 });
 
 loader!(SignatureId => signature::Model, |db, ids| {
@@ -77,7 +81,7 @@ loader!(ProgrammesAtSigning => Vec<support_programme::Model>, |db, ids| {
 });
 
 loader!(ActionPlansOf => Vec<action_plan::Model>, |db, ids| {
-    Ok(many(action_plans::of_organisations(db, ids).await?, |r| ActionPlansOf(r.organisation_id)))
+    Ok(many(action_plans::of_organisations(db, ids, Some(MAX_NESTED)).await?, |r| ActionPlansOf(r.organisation_id)))
 });
 
 loader!(ActionPlanId => action_plan::Model, |db, ids| {
@@ -97,7 +101,7 @@ loader!(ArticlesOf => Vec<charter_article::Model>, |db, ids| {
 });
 
 loader!(PlansAddressing => Vec<action_plan::Model>, |db, numbers| {
-    let links = action_plans::addressing(db, numbers).await?;
+    let links = action_plans::addressing(db, numbers, Some(MAX_NESTED)).await?;
     let plan_ids = links.iter().map(|l| l.action_plan_id).collect();
     let plans = one(action_plans::by_ids(db, plan_ids).await?, |p| p.id);
     let mut grouped: HashMap<PlansAddressing, Vec<action_plan::Model>> = HashMap::new();
@@ -110,7 +114,13 @@ loader!(PlansAddressing => Vec<action_plan::Model>, |db, numbers| {
 });
 
 loader!(FollowUpsOf => Vec<follow_up_report::Model>, |db, ids| {
-    Ok(many(action_plans::follow_ups_of(db, ids).await?, |r| FollowUpsOf(r.action_plan_id)))
+    let rows = action_plans::first_follow_ups_of(db, ids, Some(MAX_NESTED)).await?;
+    Ok(many(rows, |r| FollowUpsOf(r.action_plan_id)))
+});
+
+loader!(FollowUpCountOf => i64, |db, ids| {
+    let counts = action_plans::follow_up_counts(db, ids).await?;
+    Ok(counts.into_iter().map(|(plan, count)| (FollowUpCountOf(plan), count)).collect())
 });
 
 loader!(FollowUpId => follow_up_report::Model, |db, ids| {

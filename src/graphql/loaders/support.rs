@@ -2,6 +2,7 @@
 
 use super::{loader, many, one};
 use crate::graphql::enums::FocusArea;
+use crate::services::capped::MAX_NESTED;
 use crate::services::register::support;
 use entity::{
     county_board_strategy, county_board_support, programme_participation, support_programme,
@@ -37,7 +38,7 @@ pub struct SupportId(pub i32);
 pub struct FocusOf(pub i32);
 
 loader!(ParticipationsOf => Vec<programme_participation::Model>, |db, ids| {
-    Ok(many(support::participations_of(db, ids).await?, |r| ParticipationsOf(r.organisation_id)))
+    Ok(many(support::first_participations_of(db, ids, Some(MAX_NESTED)).await?, |r| ParticipationsOf(r.organisation_id)))
 });
 
 loader!(ParticipationId => programme_participation::Model, |db, ids| {
@@ -49,7 +50,7 @@ loader!(ProgrammeId => support_programme::Model, |db, ids| {
 });
 
 loader!(StrategiesOf => Vec<county_board_strategy::Model>, |db, ids| {
-    Ok(many(support::strategies_of(db, ids).await?, |r| StrategiesOf(r.county_board_id)))
+    Ok(many(support::strategies_of(db, ids, Some(MAX_NESTED)).await?, |r| StrategiesOf(r.county_board_id)))
 });
 
 loader!(StrategyId => county_board_strategy::Model, |db, ids| {
@@ -57,11 +58,11 @@ loader!(StrategyId => county_board_strategy::Model, |db, ids| {
 });
 
 loader!(SupportTo => Vec<county_board_support::Model>, |db, ids| {
-    Ok(many(support::support_to(db, ids).await?, |r| SupportTo(r.organisation_id)))
+    Ok(many(support::support_to(db, ids, Some(MAX_NESTED)).await?, |r| SupportTo(r.organisation_id)))
 });
 
 loader!(SupportBy => Vec<county_board_support::Model>, |db, ids| {
-    Ok(many(support::support_by_boards(db, ids).await?, |r| SupportBy(r.county_board_id)))
+    Ok(many(support::support_by_boards(db, ids, Some(MAX_NESTED)).await?, |r| SupportBy(r.county_board_id)))
 });
 
 loader!(SupportId => county_board_support::Model, |db, ids| {

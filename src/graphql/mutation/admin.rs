@@ -86,7 +86,7 @@ impl AdminMutation {
         respond(
             admin::create_organisation(db(ctx)?, request(ctx)?, &code, organisation_facts(facts))
                 .await,
-            Organisation,
+            Organisation::new,
         )
     }
 
@@ -107,7 +107,7 @@ impl AdminMutation {
                 organisation_facts(facts),
             )
             .await,
-            Organisation,
+            Organisation::new,
         )
     }
 

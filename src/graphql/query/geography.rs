@@ -51,8 +51,8 @@ impl GeographyQuery {
     /// ("01", or Kolada's "0001"). "09" finds Gotland, the municipality that is its own
     /// region. Null if there is none.
     async fn organisation(&self, ctx: &Context<'_>, code: String) -> Result<Option<Organisation>> {
-        Ok(organisations::by_code(db(ctx)?, &code)
+        Ok(organisations::by_code_with_signature(db(ctx)?, &code)
             .await?
-            .map(Organisation))
+            .map(|(row, signature)| Organisation::with_signature(row, signature)))
     }
 }

@@ -65,7 +65,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "Organisation" => organisations::by_code(db, &key)
             .await?
             .filter(|m| m.code == key)
-            .map(|m| Node::Organisation(Organisation(m))),
+            .map(|m| Node::Organisation(Organisation::new(m))),
         "CharterPrinciple" => match number() {
             Some(n) => charter::principles(db)
                 .await?

@@ -38,7 +38,7 @@ impl Account {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// Disabled accounts cannot log in, and their tokens stop working at once.
@@ -102,7 +102,7 @@ impl ApiToken {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// READ, and WRITE when the token may write.
@@ -177,7 +177,7 @@ impl Me {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(membership.organisation_id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 }
 

@@ -1,9 +1,12 @@
 //! Action plans and their follow-up reports.
 
 use crate::graphql::enums::{DataOrigin, DecisionBody};
-use crate::graphql::loaders::{ActionPlanId, ArticlesOf, FollowUpsOf, OrganisationId, load_list};
+use crate::graphql::loaders::{
+    ActionPlanId, ArticlesOf, FollowUpCountOf, FollowUpsOf, OrganisationId, load_list,
+};
 use crate::graphql::types::charter::CharterArticle;
 use crate::graphql::types::organisation::Organisation;
+use crate::graphql::types::paging::{NESTED_FIRST, nested_first};
 use crate::graphql::types::scalars::Date;
 use crate::graphql::{ids, loaders};
 use async_graphql::{Context, ID, Object, Result};
@@ -27,7 +30,7 @@ impl ActionPlan {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(self.0.organisation_id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// The plan's title.
@@ -77,9 +80,28 @@ impl ActionPlan {
     }
 
     /// Follow-up reports on the plan, oldest first.
-    async fn follow_ups(&self, ctx: &Context<'_>) -> Result<Vec<FollowUpReport>> {
+    async fn follow_ups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<FollowUpReport>> {
         let rows = load_list(loaders(ctx)?, FollowUpsOf(self.0.id)).await?;
-        Ok(rows.into_iter().map(FollowUpReport).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(FollowUpReport)
+            .collect())
+    }
+
+    /// How many follow-up reports the plan has (`followUps` gives at most 100 of them).
+    async fn follow_up_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(loaders(ctx)?
+            .load_one(FollowUpCountOf(self.0.id))
+            .await?
+            .unwrap_or(0))
     }
 
     /// SOURCED for documented facts, DEMO for generated demonstration data.

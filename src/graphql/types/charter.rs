@@ -4,6 +4,7 @@ use crate::domain::labels;
 use crate::graphql::enums::CharterPart;
 use crate::graphql::loaders::{PlansAddressing, load_list};
 use crate::graphql::types::action_plan::ActionPlan;
+use crate::graphql::types::paging::{NESTED_FIRST, nested_first};
 use crate::graphql::{ids, loaders};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{charter_article, charter_principle};
@@ -114,8 +115,19 @@ impl CharterArticle {
     }
 
     /// The action plans that address this article.
-    async fn action_plans(&self, ctx: &Context<'_>) -> Result<Vec<ActionPlan>> {
+    async fn action_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<ActionPlan>> {
         let rows = load_list(loaders(ctx)?, PlansAddressing(self.0.number)).await?;
-        Ok(rows.into_iter().map(ActionPlan).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(ActionPlan)
+            .collect())
     }
 }

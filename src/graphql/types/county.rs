@@ -7,7 +7,7 @@ use crate::graphql::types::organisation::{
     Organisation, OrganisationConnection, OrganisationFilterInput, OrganisationOrder,
     organisation_connection,
 };
-use crate::graphql::types::paging::page_args;
+use crate::graphql::types::paging::{NESTED_FIRST, nested_first, page_args};
 use crate::graphql::types::support::{CountyBoardStrategy, CountyBoardSupport};
 use crate::graphql::{db, ids, loaders};
 use async_graphql::{Context, ID, Object, Result};
@@ -48,7 +48,7 @@ impl County {
         Ok(loaders(ctx)?
             .load_one(RegionOfCounty(self.0.code.clone()))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// Organisations in the county (its municipalities and its region), paginated.
@@ -99,14 +99,36 @@ impl CountyBoard {
     }
 
     /// The board's gender-mainstreaming strategies, oldest period first.
-    async fn strategies(&self, ctx: &Context<'_>) -> Result<Vec<CountyBoardStrategy>> {
+    async fn strategies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<CountyBoardStrategy>> {
         let rows = load_list(loaders(ctx)?, StrategiesOf(self.0.id)).await?;
-        Ok(rows.into_iter().map(CountyBoardStrategy).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(CountyBoardStrategy)
+            .collect())
     }
 
     /// Support the board gave organisations in its county, newest first.
-    async fn support(&self, ctx: &Context<'_>) -> Result<Vec<CountyBoardSupport>> {
+    async fn support(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<CountyBoardSupport>> {
         let rows = load_list(loaders(ctx)?, SupportBy(self.0.id)).await?;
-        Ok(rows.into_iter().map(CountyBoardSupport).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(CountyBoardSupport)
+            .collect())
     }
 }

@@ -9,7 +9,7 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::types::action_plan::ActionPlan;
 use crate::graphql::types::county::County;
-use crate::graphql::types::paging::SortDirection;
+use crate::graphql::types::paging::{NESTED_FIRST, SortDirection, nested_first};
 use crate::graphql::types::signature::Signature;
 use crate::graphql::types::support::{CountyBoardSupport, ProgrammeParticipation};
 use crate::graphql::{db, ids, loaders};
@@ -17,11 +17,23 @@ use crate::services::organisations::{self, OrganisationFilter};
 use crate::services::pagination::PageArgs;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::organisation;
+use entity::{organisation, signature};
 use sea_orm::DatabaseConnection;
 
-/// A municipality, a region, or another body that can sign the charter.
-pub struct Organisation(pub organisation::Model);
+/// A municipality, a region, or another body that can sign the charter; with its current
+/// signature when the statement that found it read that too (`None`: not read).
+pub struct Organisation(pub organisation::Model, Option<Option<signature::Model>>);
+
+impl Organisation {
+    pub fn new(row: organisation::Model) -> Self {
+        Self(row, None)
+    }
+
+    /// An organisation whose current signature (or its absence) is already known.
+    pub fn with_signature(row: organisation::Model, signature: Option<signature::Model>) -> Self {
+        Self(row, Some(signature))
+    }
+}
 
 /// A municipality, a region, or another body that can sign the charter.
 #[Object]
@@ -87,6 +99,9 @@ impl Organisation {
 
     /// The current signature, if the organisation has signed.
     async fn signature(&self, ctx: &Context<'_>) -> Result<Option<Signature>> {
+        if let Some(known) = &self.1 {
+            return Ok(known.clone().map(Signature));
+        }
         Ok(loaders(ctx)?
             .load_one(CurrentSignatureOf(self.0.id))
             .await?
@@ -94,30 +109,71 @@ impl Organisation {
     }
 
     /// Every signature on record, newest first (the current one and earlier ones).
-    async fn signature_history(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
+    async fn signature_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<Signature>> {
         let rows = load_list(loaders(ctx)?, SignaturesOf(self.0.id)).await?;
-        Ok(rows.into_iter().map(Signature).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(Signature)
+            .collect())
     }
 
     /// Action plans, newest first; intended plans (not yet adopted) last.
-    async fn action_plans(&self, ctx: &Context<'_>) -> Result<Vec<ActionPlan>> {
+    async fn action_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<ActionPlan>> {
         let rows = load_list(loaders(ctx)?, ActionPlansOf(self.0.id)).await?;
-        Ok(rows.into_iter().map(ActionPlan).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(ActionPlan)
+            .collect())
     }
 
     /// Participation in SKR's support programmes, oldest first.
     async fn programme_participations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
     ) -> Result<Vec<ProgrammeParticipation>> {
         let rows = load_list(loaders(ctx)?, ParticipationsOf(self.0.id)).await?;
-        Ok(rows.into_iter().map(ProgrammeParticipation).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(ProgrammeParticipation)
+            .collect())
     }
 
     /// Support received from the county administrative board, newest first.
-    async fn county_board_support(&self, ctx: &Context<'_>) -> Result<Vec<CountyBoardSupport>> {
+    async fn county_board_support(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "NESTED_FIRST",
+            desc = "How many (0 to 100; 100 when not given)."
+        )]
+        first: i32,
+    ) -> Result<Vec<CountyBoardSupport>> {
         let rows = load_list(loaders(ctx)?, SupportTo(self.0.id)).await?;
-        Ok(rows.into_iter().map(CountyBoardSupport).collect())
+        Ok(nested_first(rows, first)?
+            .into_iter()
+            .map(CountyBoardSupport)
+            .collect())
     }
 
     /// The record's version, incremented by every change.
@@ -223,7 +279,7 @@ pub async fn organisation_connection(
 ) -> Result<OrganisationConnection> {
     let db = db(ctx)?;
     let order = order_by.unwrap_or_default();
-    let page = organisations::list(
+    let page = organisations::list_with_signatures(
         db,
         &filter,
         order.field.into(),
@@ -236,10 +292,13 @@ pub async fn organisation_connection(
         filter,
     };
     let mut connection = Connection::with_additional_fields(page.has_previous, page.has_next, info);
-    connection.edges.extend(
-        page.items
-            .into_iter()
-            .map(|(cursor, row)| Edge::new(cursor, Organisation(row))),
-    );
+    connection
+        .edges
+        .extend(page.items.into_iter().map(|listed| {
+            Edge::new(
+                listed.cursor,
+                Organisation::with_signature(listed.organisation, listed.signature),
+            )
+        }));
     Ok(connection)
 }

@@ -1,5 +1,7 @@
 //! Paging and ordering arguments shared by every connection.
 
+use crate::error::AppError;
+use crate::services::capped::MAX_NESTED;
 use crate::services::pagination::PageArgs;
 use async_graphql::Enum;
 
@@ -32,4 +34,25 @@ pub fn page_args(
         last,
         before,
     }
+}
+
+/// The default, and the largest, `first` of a nested list (the loaders read no more).
+pub const NESTED_FIRST: i32 = MAX_NESTED as i32;
+
+/// The first `first` rows of a nested list; `first` must be 0 to `NESTED_FIRST`.
+pub fn nested_first<T>(mut rows: Vec<T>, first: i32) -> async_graphql::Result<Vec<T>> {
+    let Ok(count) = usize::try_from(first) else {
+        return Err(too_many(first).into());
+    };
+    if first > NESTED_FIRST {
+        return Err(too_many(first).into());
+    }
+    rows.truncate(count);
+    Ok(rows)
+}
+
+fn too_many(first: i32) -> AppError {
+    AppError::bad_input(format!(
+        "`first` of a nested list is 0 to {NESTED_FIRST}, not {first}"
+    ))
 }

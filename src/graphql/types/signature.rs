@@ -30,7 +30,7 @@ impl Signature {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(self.0.organisation_id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// Whether this is the organisation's current signature (false for history).

@@ -26,7 +26,7 @@ impl ProgrammeParticipation {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(self.0.organisation_id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// The programme.
@@ -140,7 +140,7 @@ impl CountyBoardSupport {
         Ok(loaders(ctx)?
             .load_one(OrganisationId(self.0.organisation_id))
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 
     /// The year.

@@ -2,20 +2,27 @@
 
 use crate::domain::names::search_key;
 use crate::error::AppResult;
+use crate::services::capped;
 use entity::{action_plan, action_plan_article, follow_up_report};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// The plans of the given organisations, newest first (intended plans last).
+/// The plans of the given organisations, newest first (intended plans last), at most
+/// `cap` of each.
 pub async fn of_organisations(
     db: &impl ConnectionTrait,
     organisation_ids: Vec<i32>,
+    cap: Option<u64>,
 ) -> AppResult<Vec<action_plan::Model>> {
-    Ok(action_plan::Entity::find()
-        .filter(action_plan::Column::OrganisationId.is_in(organisation_ids))
-        .order_by_desc(action_plan::Column::AdoptedOn)
-        .order_by_desc(action_plan::Column::Id)
-        .all(db)
-        .await?)
+    use action_plan::Column;
+    capped::per_parent(
+        db,
+        action_plan::Entity::find().filter(Column::OrganisationId.is_in(organisation_ids)),
+        Column::OrganisationId,
+        &[(Column::AdoptedOn, Order::Desc), (Column::Id, Order::Desc)],
+        cap,
+    )
+    .await
 }
 
 pub async fn by_ids(
@@ -40,16 +47,21 @@ pub async fn articles_of(
         .await?)
 }
 
-/// Which plans address the given articles.
+/// Which plans address the given articles, at most `cap` of each.
 pub async fn addressing(
     db: &impl ConnectionTrait,
     article_numbers: Vec<i32>,
+    cap: Option<u64>,
 ) -> AppResult<Vec<action_plan_article::Model>> {
-    Ok(action_plan_article::Entity::find()
-        .filter(action_plan_article::Column::ArticleNumber.is_in(article_numbers))
-        .order_by_asc(action_plan_article::Column::ActionPlanId)
-        .all(db)
-        .await?)
+    use action_plan_article::Column;
+    capped::per_parent(
+        db,
+        action_plan_article::Entity::find().filter(Column::ArticleNumber.is_in(article_numbers)),
+        Column::ArticleNumber,
+        &[(Column::ActionPlanId, Order::Asc)],
+        cap,
+    )
+    .await
 }
 
 /// The follow-up reports of the given plans, oldest first.
@@ -61,6 +73,40 @@ pub async fn follow_ups_of(
         .filter(follow_up_report::Column::ActionPlanId.is_in(plan_ids))
         .order_by_asc(follow_up_report::Column::ReportedOn)
         .order_by_asc(follow_up_report::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The first `cap` follow-up reports of each of the given plans, oldest first.
+pub async fn first_follow_ups_of(
+    db: &impl ConnectionTrait,
+    plan_ids: Vec<i32>,
+    cap: Option<u64>,
+) -> AppResult<Vec<follow_up_report::Model>> {
+    use follow_up_report::Column;
+    capped::per_parent(
+        db,
+        follow_up_report::Entity::find().filter(Column::ActionPlanId.is_in(plan_ids)),
+        Column::ActionPlanId,
+        &[(Column::ReportedOn, Order::Asc), (Column::Id, Order::Asc)],
+        cap,
+    )
+    .await
+}
+
+/// How many follow-up reports each of the given plans has (plans without any left out).
+pub async fn follow_up_counts(
+    db: &impl ConnectionTrait,
+    plan_ids: Vec<i32>,
+) -> AppResult<Vec<(i32, i64)>> {
+    use follow_up_report::Column;
+    Ok(follow_up_report::Entity::find()
+        .select_only()
+        .column(Column::ActionPlanId)
+        .expr(Expr::col(Column::Id).count())
+        .filter(Column::ActionPlanId.is_in(plan_ids))
+        .group_by(Column::ActionPlanId)
+        .into_tuple()
         .all(db)
         .await?)
 }

@@ -19,17 +19,24 @@ pub async fn current_of(
         .await?)
 }
 
-/// Every signature of the given organisations, newest first.
+/// The signatures of the given organisations, newest first, at most `cap` of each.
 pub async fn history_of(
     db: &impl ConnectionTrait,
     organisation_ids: Vec<i32>,
+    cap: Option<u64>,
 ) -> AppResult<Vec<signature::Model>> {
-    Ok(signature::Entity::find()
-        .filter(signature::Column::OrganisationId.is_in(organisation_ids))
-        .order_by_desc(signature::Column::NotLaterThan)
-        .order_by_desc(signature::Column::Id)
-        .all(db)
-        .await?)
+    use signature::Column;
+    crate::services::capped::per_parent(
+        db,
+        signature::Entity::find().filter(Column::OrganisationId.is_in(organisation_ids)),
+        Column::OrganisationId,
+        &[
+            (Column::NotLaterThan, sea_orm::Order::Desc),
+            (Column::Id, sea_orm::Order::Desc),
+        ],
+        cap,
+    )
+    .await
 }
 
 pub async fn by_ids(db: &impl ConnectionTrait, ids: Vec<i32>) -> AppResult<Vec<signature::Model>> {

@@ -2,11 +2,12 @@
 //! board support with its focus areas.
 
 use crate::error::AppResult;
+use crate::services::capped;
 use entity::{
     county_board_strategy, county_board_support, county_board_support_focus,
     programme_participation, support_programme,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 
 pub async fn participations_of(
     db: &impl ConnectionTrait,
@@ -18,6 +19,25 @@ pub async fn participations_of(
         .order_by_asc(programme_participation::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The first `cap` programme participations of each of the given organisations, oldest
+/// first.
+pub async fn first_participations_of(
+    db: &impl ConnectionTrait,
+    organisation_ids: Vec<i32>,
+    cap: Option<u64>,
+) -> AppResult<Vec<programme_participation::Model>> {
+    use programme_participation::Column;
+    capped::per_parent(
+        db,
+        programme_participation::Entity::find()
+            .filter(Column::OrganisationId.is_in(organisation_ids)),
+        Column::OrganisationId,
+        &[(Column::FromYear, Order::Asc), (Column::Id, Order::Asc)],
+        cap,
+    )
+    .await
 }
 
 pub async fn participations_by_ids(
@@ -40,16 +60,24 @@ pub async fn programmes_by_ids(
         .await?)
 }
 
-/// The strategies of the given county boards, oldest period first.
+/// The strategies of the given county boards, oldest period first, at most `cap` of each.
 pub async fn strategies_of(
     db: &impl ConnectionTrait,
     board_ids: Vec<i32>,
+    cap: Option<u64>,
 ) -> AppResult<Vec<county_board_strategy::Model>> {
-    Ok(county_board_strategy::Entity::find()
-        .filter(county_board_strategy::Column::CountyBoardId.is_in(board_ids))
-        .order_by_asc(county_board_strategy::Column::PeriodStartYear)
-        .all(db)
-        .await?)
+    use county_board_strategy::Column;
+    capped::per_parent(
+        db,
+        county_board_strategy::Entity::find().filter(Column::CountyBoardId.is_in(board_ids)),
+        Column::CountyBoardId,
+        &[
+            (Column::PeriodStartYear, Order::Asc),
+            (Column::Id, Order::Asc),
+        ],
+        cap,
+    )
+    .await
 }
 
 pub async fn strategies_by_ids(
@@ -62,30 +90,39 @@ pub async fn strategies_by_ids(
         .await?)
 }
 
-/// County board support received by the given organisations, newest first.
+/// County board support received by the given organisations, newest first, at most `cap`
+/// for each.
 pub async fn support_to(
     db: &impl ConnectionTrait,
     organisation_ids: Vec<i32>,
+    cap: Option<u64>,
 ) -> AppResult<Vec<county_board_support::Model>> {
-    Ok(county_board_support::Entity::find()
-        .filter(county_board_support::Column::OrganisationId.is_in(organisation_ids))
-        .order_by_desc(county_board_support::Column::Year)
-        .order_by_asc(county_board_support::Column::Id)
-        .all(db)
-        .await?)
+    use county_board_support::Column;
+    capped::per_parent(
+        db,
+        county_board_support::Entity::find().filter(Column::OrganisationId.is_in(organisation_ids)),
+        Column::OrganisationId,
+        &[(Column::Year, Order::Desc), (Column::Id, Order::Asc)],
+        cap,
+    )
+    .await
 }
 
-/// County board support given by the given boards, newest first.
+/// County board support given by the given boards, newest first, at most `cap` for each.
 pub async fn support_by_boards(
     db: &impl ConnectionTrait,
     board_ids: Vec<i32>,
+    cap: Option<u64>,
 ) -> AppResult<Vec<county_board_support::Model>> {
-    Ok(county_board_support::Entity::find()
-        .filter(county_board_support::Column::CountyBoardId.is_in(board_ids))
-        .order_by_desc(county_board_support::Column::Year)
-        .order_by_asc(county_board_support::Column::Id)
-        .all(db)
-        .await?)
+    use county_board_support::Column;
+    capped::per_parent(
+        db,
+        county_board_support::Entity::find().filter(Column::CountyBoardId.is_in(board_ids)),
+        Column::CountyBoardId,
+        &[(Column::Year, Order::Desc), (Column::Id, Order::Asc)],
+        cap,
+    )
+    .await
 }
 
 pub async fn support_by_ids(
