@@ -13,6 +13,7 @@
 
 pub mod event;
 pub mod follower;
+pub mod live;
 pub mod recording;
 pub mod scope;
 pub mod sealing;

@@ -17,6 +17,7 @@ const INDEX: &str = r#"<!doctype html>
   <script src="/graphiql/assets/react.production.min.js"></script>
   <script src="/graphiql/assets/react-dom.production.min.js"></script>
   <script src="/graphiql/assets/graphiql.min.js"></script>
+  <script src="/graphiql/assets/graphql-ws.min.js"></script>
   <script src="/graphiql/assets/start.js"></script>
 </body>
 </html>
@@ -43,7 +44,12 @@ query FirstLook {
   supportProgrammes { code name startYear endYear }
 }
 `;
-const fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
+// Subscriptions run over the graphql-transport-ws protocol on the same path.
+const socketUrl = window.location.origin.replace(/^http/, 'ws') + '/graphql';
+const fetcher = GraphiQL.createFetcher({
+  url: window.location.origin + '/graphql',
+  wsClient: graphqlWs.createClient({ url: socketUrl, lazy: true }),
+});
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
   React.createElement(GraphiQL, {
     fetcher,
@@ -78,6 +84,10 @@ pub async fn asset(file: web::Path<String>) -> HttpResponse {
         ),
         "react-dom.production.min.js" => (
             include_bytes!("../../assets/vendor/graphiql/react-dom.production.min.js"),
+            "text/javascript",
+        ),
+        "graphql-ws.min.js" => (
+            include_bytes!("../../assets/vendor/graphiql/graphql-ws.min.js"),
             "text/javascript",
         ),
         "start.js" => (START.as_bytes(), "text/javascript"),

@@ -18,6 +18,7 @@ pub mod persisted;
 pub mod query;
 pub mod schema;
 pub mod shape;
+pub mod subscription;
 pub mod types;
 
 use async_graphql::Context;
@@ -46,6 +47,7 @@ pub fn endpoint(
     settings: &crate::config::Settings,
     db: DatabaseConnection,
     keys: std::sync::Arc<crate::auth::keys::Keys>,
+    feed: crate::feed::Feed,
 ) -> anyhow::Result<handler::GraphqlEndpoint> {
     use anyhow::Context as _;
     use std::time::Duration;
@@ -72,6 +74,7 @@ pub fn endpoint(
     );
     let mut builder = schema::builder()
         .data(db.clone())
+        .data(feed)
         .data(login)
         .data(query::StudyPrivacy {
             min_group_size: settings.study_min_group_size,

@@ -3,16 +3,17 @@
 
 use crate::graphql::mutation::MutationRoot;
 use crate::graphql::query::QueryRoot;
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use crate::graphql::subscription::SubscriptionRoot;
+use async_graphql::{Schema, SchemaBuilder};
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema with its types and limits, ready for data.
-pub fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+pub fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
 }
 

@@ -96,8 +96,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let keys = Arc::new(Keys::from_settings(&settings.auth)?);
         let graphiql_enabled = settings.graphql.graphiql;
-        let endpoint = web::Data::new(graphql::endpoint(&settings, db.clone(), keys.clone())?);
-        let authenticator = Authenticator::new(keys, db.clone());
+
+        let authenticator = Authenticator::new(keys.clone(), db.clone());
         let import_limits = web::Data::new(ImportLimits {
             max_body_bytes: settings.http.import_max_body_bytes,
             max_rows: settings.http.import_max_rows,
@@ -108,6 +108,12 @@ impl Application {
             settings.feed.poll_interval(),
         );
         let feed_data = web::Data::new(feed.clone());
+        let endpoint = web::Data::new(graphql::endpoint(
+            &settings,
+            db.clone(),
+            keys.clone(),
+            feed.clone(),
+        )?);
         let health = DatabaseHealth::new(&settings.database)?;
         health.spawn_monitor();
         let health = web::Data::new(health);
@@ -160,6 +166,11 @@ impl Application {
                 })
                 .service(
                     web::resource("/graphql")
+                        .route(
+                            web::get()
+                                .guard(actix_web::guard::Header("upgrade", "websocket"))
+                                .to(graphql::subscription::socket::upgrade),
+                        )
                         .route(web::post().to(handler::post))
                         .route(web::get().to(handler::get))
                         .default_service(web::to(handler::other_method)),

@@ -52,5 +52,6 @@ mod study_attacks;
 mod study_builder;
 mod study_records;
 mod study_releases;
+mod subscriptions;
 mod token_lifecycle;
 mod writes;

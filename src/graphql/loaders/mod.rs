@@ -44,6 +44,17 @@ pub fn for_request(db: DatabaseConnection, request: RequestContext) -> (Loaders,
     (loaders, fetches)
 }
 
+/// Loaders for a WebSocket connection, queuing their fetches on the connection's own
+/// `Fetches`, which run beside the whole connection.
+pub fn for_connection(
+    db: DatabaseConnection,
+    request: RequestContext,
+    fetches: &Fetches,
+) -> Loaders {
+    let queue = fetches.clone();
+    DataLoader::new(DbLoader { db, request }, move |fetch| queue.queue(fetch)).delay(Duration::ZERO)
+}
+
 pub(crate) fn fail(err: AppError) -> async_graphql::Error {
     err.into()
 }

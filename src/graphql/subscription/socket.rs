@@ -1,0 +1,297 @@
+//! GraphQL over WebSocket on `/graphql`: the `graphql-transport-ws` protocol.
+//!
+//! Browsers cannot set headers on a WebSocket, so the bearer token comes in
+//! `connection_init`'s payload (`{"Authorization": "Bearer …"}`) and is checked as HTTP
+//! checks it; it is checked again every `RECHECK`, and a token that stopped verifying
+//! (expired, revoked, its account disabled) closes the socket with 4403. Every operation
+//! passes the same document limits as over HTTP. Limits: subscriptions per connection,
+//! message size (1009 above it), an idle timeout (the server pings every `RECHECK`; a
+//! client that answers nothing for `IDLE_TIMEOUT` is closed), the protocol's ping/pong;
+//! on shutdown
+//! the socket closes with 1001 (going away).
+
+use crate::auth::identify::Authenticator;
+use crate::feed::{Feed, scope};
+use crate::graphql::handler::GraphqlEndpoint;
+use crate::graphql::limits;
+use crate::graphql::loaders::{self, Fetches};
+use crate::services::writing::RequestContext;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
+use async_graphql::http::{WebSocket, WsMessage};
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, stream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// The sub-protocol spoken.
+const PROTOCOL: &str = "graphql-transport-ws";
+/// The largest message accepted, in bytes.
+const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// Subscriptions one connection may hold at once.
+const MAX_SUBSCRIPTIONS: usize = 20;
+/// A connection that sends nothing (not even a ping) for this long is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a client has to send `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a connection's token is verified again.
+const RECHECK: Duration = Duration::from_secs(30);
+
+/// `GET /graphql` with `Upgrade: websocket`.
+pub async fn upgrade(
+    req: HttpRequest,
+    body: web::Payload,
+    endpoint: web::Data<GraphqlEndpoint>,
+    feed: web::Data<Feed>,
+) -> actix_web::Result<HttpResponse> {
+    let offered = req
+        .headers()
+        .get("sec-websocket-protocol")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|p| p.trim() == PROTOCOL));
+    if !offered {
+        return Ok(HttpResponse::BadRequest().json(serde_json::json!({
+            "errors": [{ "message": "WebSocket clients must offer the graphql-transport-ws sub-protocol",
+                         "extensions": { "code": "BAD_REQUEST" } }]
+        })));
+    }
+    let (mut response, session, messages) = actix_ws::handle(&req, body)?;
+    response.headers_mut().insert(
+        HeaderName::from_static("sec-websocket-protocol"),
+        HeaderValue::from_static(PROTOCOL),
+    );
+    let messages = messages
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_MESSAGE_BYTES);
+    let endpoint = endpoint.into_inner();
+    let feed = feed.get_ref().clone();
+    actix_web::rt::spawn(scope::within(
+        feed.clone(),
+        serve(session, messages, endpoint, feed),
+    ));
+    Ok(response)
+}
+
+/// What the connection learnt at `connection_init`.
+#[derive(Default)]
+struct Identity {
+    initialised: bool,
+    authorization: Option<String>,
+}
+
+async fn serve(
+    mut session: actix_ws::Session,
+    mut messages: actix_ws::AggregatedMessageStream,
+    endpoint: Arc<GraphqlEndpoint>,
+    feed: Feed,
+) {
+    let fetches = Fetches::default();
+    let identity = Arc::new(Mutex::new(Identity::default()));
+    let executor = Limited {
+        endpoint: endpoint.clone(),
+        active: Arc::new(AtomicUsize::new(0)),
+    };
+    let (inbox, received) = tokio::sync::mpsc::channel::<String>(16);
+    let init = {
+        let (endpoint, fetches, identity) = (endpoint.clone(), fetches.clone(), identity.clone());
+        move |payload: serde_json::Value| {
+            let (endpoint, fetches, identity) =
+                (endpoint.clone(), fetches.clone(), identity.clone());
+            async move {
+                let authorization = bearer(&payload);
+                let caller = endpoint
+                    .authenticator
+                    .identify(authorization.as_deref())
+                    .await
+                    .map_err(|e| async_graphql::Error::new(e.message()))?;
+                let mut known = identity.lock().unwrap_or_else(PoisonError::into_inner);
+                known.initialised = true;
+                known.authorization = authorization;
+                drop(known);
+                let context = RequestContext::new(caller, None);
+                let loaders =
+                    loaders::for_connection(endpoint.db.clone(), context.clone(), &fetches);
+                let mut data = Data::default();
+                data.insert(context);
+                data.insert(loaders);
+                Ok(data)
+            }
+        }
+    };
+    let incoming = stream::unfold(received, |mut received| async move {
+        received.recv().await.map(|message| (message, received))
+    })
+    .boxed();
+    let mut graphql = WebSocket::new(
+        executor,
+        incoming,
+        async_graphql::http::WebSocketProtocols::GraphQLWS,
+    )
+    .on_connection_init(init)
+    .keepalive_timeout(None);
+    let stopping = feed.stopping();
+    tokio::pin!(stopping);
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.tick().await;
+    let mut init_deadline = Box::pin(tokio::time::sleep(INIT_TIMEOUT));
+    let mut idle = Box::pin(tokio::time::sleep(IDLE_TIMEOUT));
+    let authenticator: Authenticator = endpoint.authenticator.clone();
+    let connection = async {
+        loop {
+            tokio::select! {
+                message = messages.next() => match message {
+                    Some(Ok(AggregatedMessage::Text(text))) => {
+                        idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+                        if inbox.send(text.to_string()).await.is_err() {
+                            return None;
+                        }
+                    }
+                    Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                        idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+                        if session.pong(&bytes).await.is_err() {
+                            return None;
+                        }
+                    }
+                    Some(Ok(AggregatedMessage::Pong(_))) => {
+                        idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+                    }
+                    Some(Ok(AggregatedMessage::Binary(_))) => {
+                        return Some(close(4400, "messages are JSON text"));
+                    }
+                    Some(Ok(AggregatedMessage::Close(_))) | None => return None,
+                    Some(Err(e)) => {
+                        tracing::debug!(error = %e, "WebSocket protocol error");
+                        return Some(CloseReason {
+                            code: CloseCode::Size,
+                            description: Some(format!("messages are at most {MAX_MESSAGE_BYTES} bytes")),
+                        });
+                    }
+                },
+                out = graphql.next() => match out {
+                    Some(WsMessage::Text(text)) => {
+                        if session.text(text).await.is_err() {
+                            return None;
+                        }
+                    }
+                    Some(WsMessage::Close(code, reason)) => return Some(close(code, &reason)),
+                    None => return None,
+                },
+                _ = recheck.tick() => {
+                    // A live client answers (browsers do by themselves): a silent one is
+                    // closed by the idle timeout.
+                    if session.ping(b"").await.is_err() {
+                        return None;
+                    }
+                    let authorization = identity.lock().unwrap_or_else(PoisonError::into_inner).authorization.clone();
+                    if authorization.is_some() && authenticator.identify(authorization.as_deref()).await.is_err() {
+                        return Some(close(4403, "the token no longer verifies"));
+                    }
+                }
+                _ = &mut init_deadline => {
+                    if !identity.lock().unwrap_or_else(PoisonError::into_inner).initialised {
+                        return Some(close(4408, "connection initialisation timeout"));
+                    }
+                    init_deadline.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT * 1000);
+                }
+                _ = &mut idle => return Some(close(4408, "idle for too long")),
+                _ = &mut stopping => {
+                    return Some(CloseReason { code: CloseCode::Away, description: Some("the server is shutting down".to_owned()) });
+                }
+            }
+        }
+    };
+    let reason = fetches.run_beside(connection).await;
+    let _ = session.close(reason).await;
+}
+
+fn close(code: u16, reason: &str) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Other(code),
+        description: Some(reason.to_owned()),
+    }
+}
+
+/// The bearer token of a `connection_init` payload: `Authorization` (any case) or
+/// `token`.
+fn bearer(payload: &serde_json::Value) -> Option<String> {
+    let object = payload.as_object()?;
+    object
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, v)| v.as_str().map(str::to_owned))
+        .or_else(|| {
+            object
+                .get("token")
+                .and_then(|v| v.as_str())
+                .map(|t| format!("Bearer {t}"))
+        })
+}
+
+/// The schema behind the document limits and the per-connection subscription cap.
+#[derive(Clone)]
+struct Limited {
+    endpoint: Arc<GraphqlEndpoint>,
+    active: Arc<AtomicUsize>,
+}
+
+fn refused(code: &str, message: String) -> BoxStream<'static, Response> {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    stream::once(async move { Response::from_errors(vec![error]) }).boxed()
+}
+
+/// Gives a slot back when its subscription ends.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Executor for Limited {
+    async fn execute(&self, request: Request) -> Response {
+        self.endpoint.schema.execute(request).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let document = match async_graphql::parser::parse_query(&request.query) {
+            Ok(document) => document,
+            Err(e) => return refused("GRAPHQL_PARSE_FAILED", e.to_string()),
+        };
+        if let Err(exceeded) = limits::check(
+            &document,
+            request.operation_name.as_deref(),
+            &request.variables,
+            &self.endpoint.limits,
+        ) {
+            return refused(exceeded.code, exceeded.message);
+        }
+        if self.active.fetch_add(1, Ordering::SeqCst) >= MAX_SUBSCRIPTIONS {
+            self.active.fetch_sub(1, Ordering::SeqCst);
+            return refused(
+                "SUBSCRIPTION_LIMIT_EXCEEDED",
+                format!("a connection holds at most {MAX_SUBSCRIPTIONS} subscriptions"),
+            );
+        }
+        let slot = Slot(self.active.clone());
+        self.endpoint
+            .schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(move |response| {
+                let _ = &slot;
+                response
+            })
+            .boxed()
+    }
+}
