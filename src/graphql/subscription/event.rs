@@ -98,6 +98,6 @@ impl ChangeEvent {
         };
         Ok(organisations::by_code(db(ctx)?, code)
             .await?
-            .map(Organisation))
+            .map(Organisation::new))
     }
 }
