@@ -149,7 +149,9 @@ impl Authenticator {
                 sub: claims.sub,
                 role,
                 organisation: organisation.map(membership),
-                credential: Credential::Jwt,
+                credential: Credential::Jwt {
+                    session_started: claims.session_started,
+                },
             });
         }
         // The claim names the organisation exactly, by its stored code: no trimming and
@@ -177,7 +179,9 @@ impl Authenticator {
             sub: claims.sub,
             role: claims.role,
             organisation,
-            credential: Credential::Jwt,
+            credential: Credential::Jwt {
+                session_started: claims.session_started,
+            },
         })
     }
 }

@@ -24,6 +24,10 @@ pub struct Claims {
     pub org: Option<String>,
     pub exp: i64,
     pub iat: i64,
+    /// When the session began (the password was checked; OpenID Connect's claim):
+    /// renewals keep it, so a session cannot be stretched past its maximum age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +40,8 @@ pub struct VerifiedClaims {
     pub sub: String,
     pub role: Role,
     pub org: Option<String>,
+    /// When the session began: `auth_time`, or `iat` for a token without it.
+    pub session_started: Option<i64>,
 }
 
 /// A public key of an identity provider.
@@ -170,20 +176,35 @@ impl Keys {
         self.ttl_secs
     }
 
-    /// Issues an HS256 access token.
+    /// Issues an HS256 access token for a session that begins now.
     pub fn issue(&self, sub: &str, role: Role, org: Option<&str>) -> anyhow::Result<(String, i64)> {
+        let now = chrono::Utc::now().timestamp();
+        self.issue_within(sub, role, org, now, i64::MAX)
+    }
+
+    /// Issues an HS256 access token of a session that began at `session_started`,
+    /// expiring after the usual lifetime but never after `not_after`.
+    pub fn issue_within(
+        &self,
+        sub: &str,
+        role: Role,
+        org: Option<&str>,
+        session_started: i64,
+        not_after: i64,
+    ) -> anyhow::Result<(String, i64)> {
         let (encoding, _) = self
             .secret
             .as_ref()
             .context("no signing secret is configured")?;
         let now = chrono::Utc::now().timestamp();
-        let exp = now + i64::try_from(self.ttl_secs).unwrap_or(900);
+        let exp = (now + i64::try_from(self.ttl_secs).unwrap_or(900)).min(not_after);
         let claims = Claims {
             sub: sub.to_owned(),
             role: role.as_str().to_owned(),
             org: org.map(str::to_owned),
             exp,
             iat: now,
+            auth_time: Some(session_started),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
         };
@@ -242,6 +263,10 @@ impl Keys {
             role: String,
             #[serde(default)]
             org: Option<String>,
+            #[serde(default)]
+            iat: Option<i64>,
+            #[serde(default)]
+            auth_time: Option<i64>,
         }
         let data = decode::<Identity>(token, key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
@@ -266,6 +291,7 @@ impl Keys {
             sub: data.claims.sub,
             role,
             org: data.claims.org,
+            session_started: data.claims.auth_time.or(data.claims.iat),
         })
     }
 }

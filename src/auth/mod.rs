@@ -44,8 +44,9 @@ stored_enum! {
 /// How a caller proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
-    /// A JWT: issued at login (`account:<id>` subjects) or by an identity provider.
-    Jwt,
+    /// A JWT: issued at login (`account:<id>` subjects) or by an identity provider,
+    /// with when its session began, if it says.
+    Jwt { session_started: Option<i64> },
     /// An API token of a regional system.
     ApiToken { id: i32, scopes: Vec<TokenScope> },
     /// An account's password, at the login that checked it.

@@ -226,7 +226,7 @@ pub async fn post(
                 .into_iter()
                 .map(|item| {
                     to_graphql_request(item)
-                        .and_then(|request| prepare(&endpoint, request, media, false))
+                        .and_then(|request| prepare(&endpoint, request, media, false, &call))
                 })
                 .collect();
             if let Err(answer) = admit_operations(&req, &prepared, media, true) {
@@ -250,7 +250,7 @@ pub async fn post(
         }
         value => {
             let item = to_graphql_request(value)
-                .and_then(|request| prepare(&endpoint, request, media, false));
+                .and_then(|request| prepare(&endpoint, request, media, false, &call));
             if let Err(answer) = admit_operations(&req, std::slice::from_ref(&item), media, false) {
                 return answer.respond(media);
             }
@@ -279,7 +279,7 @@ pub async fn get(req: HttpRequest, endpoint: web::Data<GraphqlEndpoint>) -> Http
         Ok(call) => call,
         Err(response) => return response,
     };
-    let item = prepare(&endpoint, request, media, true);
+    let item = prepare(&endpoint, request, media, true, &call);
     if let Err(answer) = admit_operations(&req, std::slice::from_ref(&item), media, false) {
         return answer.respond(media);
     }
@@ -352,6 +352,7 @@ fn prepare(
     mut request: async_graphql::Request,
     media: Media,
     via_get: bool,
+    call: &Call,
 ) -> Result<Prepared, Answer> {
     let variables_size = serde_json::to_vec(&request.variables).map_or(0, |v| v.len());
     if variables_size > endpoint.max_variables_bytes {
@@ -393,7 +394,25 @@ fn prepare(
         &endpoint.shape,
     )
     .map_err(|refusal| Answer::coded(media, refusal.code, refusal.message))?;
-    let complexity = limits::check(&document, requested, &request.variables, &endpoint.limits)
+    // Where introspection is off, administrators still get it (GraphiQL's documentation
+    // explorer); everyone else is refused before validation and again by the executor.
+    let admin = call
+        .context
+        .caller
+        .principal()
+        .is_some_and(|p| p.role == crate::auth::Role::Admin);
+    let limits = if admin && !endpoint.limits.introspection {
+        std::borrow::Cow::Owned(QueryLimits {
+            introspection: true,
+            ..endpoint.limits.clone()
+        })
+    } else {
+        if !endpoint.limits.introspection {
+            request.introspection_mode = async_graphql::IntrospectionMode::Disabled;
+        }
+        std::borrow::Cow::Borrowed(&endpoint.limits)
+    };
+    let complexity = limits::check(&document, requested, &request.variables, &limits)
         .map_err(|exceeded| Answer::coded(media, exceeded.code, exceeded.message))?;
     let logins = operations::logins(&document, requested);
     let name = operations::name(&document, requested);

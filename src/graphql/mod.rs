@@ -72,16 +72,15 @@ pub fn endpoint(
             .cloned()
             .chain(persisted.registered_operation_names()),
     );
-    let mut builder = schema::builder()
+    let builder = schema::builder()
         .data(db.clone())
         .data(feed)
         .data(login)
         .data(query::StudyPrivacy {
             min_group_size: settings.study_min_group_size,
         });
-    if !graphql.introspection {
-        builder = builder.disable_introspection();
-    }
+    // Introspection is switched per request (see `handler::prepare`): administrators
+    // keep the schema's documentation where it is off for everyone else.
     let schema = builder.finish();
     let shape = shape::SchemaShape::from_sdl(&schema.sdl())
         .context("reading the field types from the schema")?;

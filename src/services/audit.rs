@@ -88,7 +88,7 @@ impl<'a, T: Serialize> Change<'a, T> {
 
 fn credential_name(credential: &Credential) -> &'static str {
     match credential {
-        Credential::Jwt => "JWT",
+        Credential::Jwt { .. } => "JWT",
         Credential::ApiToken { .. } => "API_TOKEN",
         Credential::Password => "PASSWORD",
         Credential::CommandLine => "COMMAND_LINE",

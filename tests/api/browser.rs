@@ -151,5 +151,9 @@ async fn the_pages_render_the_api_numbers_accessibly_in_chromium(backend: Backen
         pages["graphiql"]["ranQuery"], true,
         "a query ran in GraphiQL"
     );
+    assert_eq!(
+        pages["graphiql"]["signInForm"], true,
+        "GraphiQL offers a sign-in"
+    );
     assert!(pages["rest-docs"].is_object(), "the REST docs loaded");
 }

@@ -264,6 +264,30 @@ async fn allow_list_mode_runs_only_registered_operations_and_locks_down() {
         "{body}"
     );
     assert!(body.get("data").is_none());
+    // Administrators keep the documentation (GraphiQL's explorer); members do not.
+    let (_, body) = open
+        .graphql_as(
+            Some(&crate::helpers::member_token("1480")),
+            "{ __type(name: \"County\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED",
+        "{body}"
+    );
+    let (_, body) = open
+        .graphql_as(
+            Some(&crate::helpers::admin_token()),
+            "{ __schema { queryType { name } } __type(name: \"County\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["__schema"]["queryType"]["name"], "Query",
+        "{body}"
+    );
+    assert_eq!(body["data"]["__type"]["name"], "County", "{body}");
 }
 
 #[tokio::test]

@@ -42,6 +42,7 @@ mod rest;
 mod rig;
 mod robustness;
 mod schema_sdl;
+mod session_renewal;
 mod shutdown;
 mod signatories;
 mod spreadsheets;

@@ -32,6 +32,20 @@ pub struct LoginPayload {
     pub device_token: Option<String>,
 }
 
+/// A renewed access token of a signed-in session.
+#[derive(SimpleObject)]
+pub struct RenewalPayload {
+    /// Send as `Authorization: Bearer <accessToken>`.
+    pub access_token: String,
+    /// Always "Bearer".
+    pub token_type: String,
+    /// When the token expires (Unix seconds).
+    pub expires_at: i64,
+    /// When the session ends (Unix seconds), 12 hours after its login: renewals never
+    /// reach past it; after it only `login` gives a new token.
+    pub session_expires_at: i64,
+}
+
 /// The result of creating or revoking an API token.
 #[derive(SimpleObject)]
 pub struct ApiTokenPayload {
@@ -101,6 +115,24 @@ impl AccessMutation {
             })),
             Err(Refusal::Failed(err)) => Err(err.into()),
         }
+    }
+
+    /// Renews the caller's access token before it expires, without the password: for a
+    /// page that keeps its token in memory only (GraphiQL's sign-in does). Only a token
+    /// from `login` can be renewed (`FORBIDDEN` otherwise), the account must still be
+    /// enabled, and a session ends 12 hours after its login (`UNAUTHENTICATED`: log in
+    /// again).
+    async fn renew_access_token(&self, ctx: &Context<'_>) -> Result<RenewalPayload> {
+        let caller = request(ctx)?.caller.principal().ok_or_else(|| {
+            AppError::Unauthenticated("sign in first: send the token from `login`".into())
+        })?;
+        let renewal = login::renew(ctx.data::<LoginPolicy>()?, caller)?;
+        Ok(RenewalPayload {
+            access_token: renewal.access_token,
+            token_type: "Bearer".into(),
+            expires_at: renewal.expires_at,
+            session_expires_at: renewal.session_expires_at,
+        })
     }
 
     /// Lifts an account's login back-off at once (administrators), for example when its

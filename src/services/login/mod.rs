@@ -9,9 +9,11 @@
 
 mod blocks;
 pub mod devices;
+mod renewal;
 pub mod throttle;
 
 pub use blocks::{blocked_until, lift_block};
+pub use renewal::{MAX_SESSION_SECS, Renewal, renew};
 
 use crate::auth::identify::ACCOUNT_SUBJECT;
 use crate::auth::keys::Keys;
