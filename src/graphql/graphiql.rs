@@ -72,11 +72,11 @@ const $ = (id) => document.getElementById(id);
 function render() {
   // A new socket client per sign-in or sign-out: connection_init carries the token.
   if (session.socket) session.socket.dispose();
-  const token = session.token;
   session.socket = graphqlWs.createClient({
     url: socketUrl,
     lazy: true,
-    connectionParams: () => (token ? { Authorization: 'Bearer ' + token } : {}),
+    // Read at each (re)connection, so a renewed token is the one sent.
+    connectionParams: () => (session.token ? { Authorization: 'Bearer ' + session.token } : {}),
   });
   const fetcher = GraphiQL.createFetcher({
     url: endpoint,
