@@ -24,6 +24,8 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     #[command(flatten)]
     pub feed: FeedSettings,
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
     /// The smallest respondent group whose breakdowns study statistics show; cells of
     /// smaller groups are suppressed.
     #[arg(long, env = "STUDY_MIN_GROUP_SIZE", default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..), global = true)]
@@ -157,6 +159,51 @@ impl Default for FeedSettings {
 impl FeedSettings {
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.feed_poll_interval_ms)
+    }
+}
+
+/// Webhook delivery.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookSettings {
+    /// Allow webhook endpoints on loopback, private, link-local and other non-public
+    /// addresses, and over plain http: for development and tests only, never in
+    /// production.
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE_TARGETS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub webhook_allow_private_targets: bool,
+    /// Failed attempts in a row after which an endpoint is paused (until `resumeWebhook`).
+    #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub webhook_max_attempts: u32,
+    /// The first retry's delay in milliseconds; each further failure doubles it (with
+    /// jitter) up to `WEBHOOK_BACKOFF_MAX_MS`.
+    #[arg(long, env = "WEBHOOK_BACKOFF_BASE_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub webhook_backoff_base_ms: u64,
+    /// The longest delay between two attempts, in milliseconds.
+    #[arg(long, env = "WEBHOOK_BACKOFF_MAX_MS", default_value_t = 3_600_000, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub webhook_backoff_max_ms: u64,
+    /// How long an endpoint gets to answer one delivery, in milliseconds.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=60_000), global = true)]
+    pub webhook_timeout_ms: u64,
+    /// Webhooks one organisation may have (administrators' own, without an organisation,
+    /// count together as one more).
+    #[arg(long, env = "WEBHOOK_MAX_PER_ORGANISATION", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000), global = true)]
+    pub webhook_max_per_organisation: u64,
+    /// Milliseconds between the delivery worker's looks for due work when no change wakes
+    /// it: the granularity of retries.
+    #[arg(long, env = "WEBHOOK_POLL_INTERVAL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..), global = true)]
+    pub webhook_poll_interval_ms: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            webhook_allow_private_targets: false,
+            webhook_max_attempts: 30,
+            webhook_backoff_base_ms: 30_000,
+            webhook_backoff_max_ms: 3_600_000,
+            webhook_timeout_ms: 10_000,
+            webhook_max_per_organisation: 10,
+            webhook_poll_interval_ms: 1000,
+        }
     }
 }
 
@@ -423,6 +470,7 @@ impl Settings {
             study_min_group_size: 5,
             graphql: GraphqlSettings::default(),
             feed: FeedSettings::default(),
+            webhooks: WebhookSettings::default(),
             demo: false,
         }
     }

@@ -39,3 +39,4 @@ pub mod study_question;
 pub mod study_release;
 pub mod study_source_figure;
 pub mod support_programme;
+pub mod webhook;

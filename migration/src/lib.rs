@@ -20,6 +20,7 @@ mod m20261130_000013_create_login_throttle;
 mod m20261130_000014_add_token_suspension;
 mod m20261130_000015_add_plan_missing_fact;
 mod m20261130_000016_create_change_feed;
+mod m20261130_000017_create_webhooks;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             // Before the unique keys too: seeding records a feed event.
             Box::new(m20261130_000016_create_change_feed::Migration),
             Box::new(m20261130_000008_add_unique_keys::Migration),
+            Box::new(m20261130_000017_create_webhooks::Migration),
         ]
     }
 }

@@ -76,6 +76,7 @@ pub fn endpoint(
         .data(db.clone())
         .data(feed)
         .data(login)
+        .data(crate::webhooks::Rules::from_settings(&settings.webhooks))
         .data(query::StudyPrivacy {
             min_group_size: settings.study_min_group_size,
         });

@@ -10,6 +10,7 @@ pub mod listing;
 mod openapi;
 pub mod organisations;
 pub mod programmes;
+pub mod webhooks;
 
 use openapi::CommonAnswers;
 pub use openapi::openapi_json;
@@ -34,6 +35,7 @@ Errors are RFC 9457 problem documents.",
         (name = "reference", description = "Counties and support programmes"),
         (name = "register", description = "Organisations, signatories and action plans"),
         (name = "imports", description = "Bulk upserts, all or nothing"),
+        (name = "webhooks", description = "Endpoints the register's changes are POSTed to, signed"),
     ),
     components(schemas(listing::Problem, crate::services::imports::source::RowError)),
     modifiers(&BearerAuth)
@@ -70,7 +72,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(programmes::programmes_csv)
         .service(programmes::list_programmes)
         .service(programmes::get_programme)
-        .service(imports::import);
+        .service(imports::import)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::create_webhook)
+        .service(webhooks::get_webhook)
+        .service(webhooks::update_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::resume_webhook)
+        .service(webhooks::rotate_webhook_secret);
 }
 
 /// The OpenAPI document of the routes, built from the handlers themselves.
@@ -104,7 +113,15 @@ fn with_unavailable_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::open
         )
         .build();
     for item in api.paths.paths.values_mut() {
-        for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
             operation
                 .responses
                 .responses
@@ -131,7 +148,15 @@ fn with_admission_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openap
             .build()
     };
     for item in api.paths.paths.values_mut() {
-        for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
             let responses = &mut operation.responses.responses;
             responses.entry("401".into()).or_insert_with(|| {
                 problem("A token was sent but is invalid, revoked, expired or suspended").into()

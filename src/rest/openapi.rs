@@ -19,6 +19,7 @@ impl Modify for CommonAnswers {
                 &mut item.get,
                 &mut item.post,
                 &mut item.put,
+                &mut item.patch,
                 &mut item.delete,
             ]
             .into_iter()

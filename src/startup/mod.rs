@@ -108,6 +108,19 @@ impl Application {
             settings.feed.poll_interval(),
         );
         let feed_data = web::Data::new(feed.clone());
+        crate::webhooks::delivery::spawn(
+            db.clone(),
+            feed.clone(),
+            crate::webhooks::DeliveryRules::from_settings(&settings.webhooks),
+        );
+        if settings.webhooks.webhook_allow_private_targets {
+            tracing::warn!(
+                "WEBHOOK_ALLOW_PRIVATE_TARGETS is on: webhooks may point at internal addresses \
+                 and plain http; never in production"
+            );
+        }
+        let webhook_rules =
+            web::Data::new(crate::webhooks::Rules::from_settings(&settings.webhooks));
         let endpoint = web::Data::new(graphql::endpoint(
             &settings,
             db.clone(),
@@ -189,6 +202,7 @@ impl Application {
                 .into_utoipa_app()
                 .app_data(authenticator.clone())
                 .app_data(import_limits.clone())
+                .app_data(webhook_rules.clone())
                 .service(utoipa_actix_web::scope("/api/v1").configure(rest::routes))
                 .split_for_parts();
             app.default_service(web::to(not_found::fallback))

@@ -55,4 +55,5 @@ mod study_records;
 mod study_releases;
 mod subscriptions;
 mod token_lifecycle;
+mod webhooks;
 mod writes;

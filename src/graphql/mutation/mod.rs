@@ -8,6 +8,7 @@ mod studies;
 mod study_releases;
 mod study_texts;
 mod support;
+mod webhooks;
 
 use async_graphql::MergedObject;
 
@@ -22,4 +23,5 @@ pub struct MutationRoot(
     study_releases::StudyReleaseMutation,
     admin::AdminMutation,
     access::AccessMutation,
+    webhooks::WebhookMutation,
 );

@@ -7,6 +7,7 @@ mod node;
 mod programmes;
 mod register;
 mod studies;
+mod webhooks;
 
 pub use studies::StudyPrivacy;
 
@@ -23,4 +24,5 @@ pub struct QueryRoot(
     studies::StudyQuery,
     node::NodeQuery,
     access::AccessQuery,
+    webhooks::WebhookQuery,
 );

@@ -8,7 +8,7 @@
 mod event;
 pub mod socket;
 
-pub use event::ChangeEvent;
+pub use event::{ChangeEvent, ChangeKind};
 
 use crate::feed::event::readable_by;
 use crate::feed::{Feed, Position, live};

@@ -16,3 +16,4 @@ pub mod signature;
 pub mod statistics;
 pub mod study;
 pub mod support;
+pub mod webhook;

@@ -80,9 +80,17 @@ fn for_operation(template: &str, method: Method, operation: &Value) -> Vec<Case>
         } else {
             Vec::new()
         },
-        body: operation
-            .get("requestBody")
-            .map(|_| ("application/json".to_owned(), b"[]".to_vec())),
+        // The documented example where there is one (a registration), else an empty
+        // list (an import).
+        body: operation.get("requestBody").map(|body| {
+            let example = &body["content"]["application/json"]["example"];
+            let bytes = if example.is_null() {
+                b"[]".to_vec()
+            } else {
+                example.to_string().into_bytes()
+            };
+            ("application/json".to_owned(), bytes)
+        }),
         expect: Expect::Success,
         operation: operation.clone(),
     };

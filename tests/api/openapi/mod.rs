@@ -45,7 +45,34 @@ async fn served_document(app: &TestApp) -> Value {
     served
 }
 
+/// The webhooks the documented examples name: 1 to read, change and rotate, 2 to delete,
+/// 3 (paused) to resume.
+async fn webhooks_of_the_examples(app: &TestApp) {
+    use sea_orm::ConnectionTrait;
+    for n in 1..=3 {
+        let response = app
+            .client
+            .post(app.url("/api/v1/webhooks"))
+            .bearer_auth(crate::helpers::admin_token())
+            .json(&serde_json::json!({
+                "name": format!("Example {n}"),
+                "url": "https://hooks.example.se/cemr",
+                "record_types": ["StudyRelease"],
+            }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201);
+    }
+    app.db()
+        .await
+        .execute_unprepared("UPDATE webhook SET status = 'PAUSED' WHERE id = 3")
+        .await
+        .expect("pause");
+}
+
 async fn every_operation_answers_only_what_the_document_promises(app: TestApp) {
+    webhooks_of_the_examples(&app).await;
     let document = served_document(&app).await;
     let cases = cases::generate(&document);
     assert!(cases.len() > 100, "only {} cases generated", cases.len());
