@@ -178,15 +178,22 @@ impl Worker {
         let now = now_ms();
         let until = now + millis(self.rules.lease());
         let replica = self.replica.clone();
-        writing::transaction(&self.db, async |txn| {
-            let mut due = webhook::Entity::find()
+        let due = || {
+            webhook::Entity::find()
                 .filter(webhook::Column::Status.eq(ACTIVE))
                 .filter(webhook::Column::NextAttemptAt.lte(now))
                 .filter(webhook::Column::LeaseUntil.lte(now))
                 .filter(webhook::Column::Cursor.lt(last.0))
                 .order_by_asc(webhook::Column::NextAttemptAt)
                 .order_by_asc(webhook::Column::Id)
-                .limit(CLAIM_BATCH);
+                .limit(CLAIM_BATCH)
+        };
+        // Mostly nothing is due: one read, and a write transaction only when it is.
+        if due().one(&self.db).await?.is_none() {
+            return Ok(Vec::new());
+        }
+        writing::transaction(&self.db, async |txn| {
+            let mut due = due();
             if txn.get_database_backend() == DbBackend::Postgres {
                 due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
             }

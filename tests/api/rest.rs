@@ -153,8 +153,12 @@ async fn lists_page_with_next_links_and_answer_conditional_gets(app: TestApp) {
             "{expected} is missing from the OpenAPI document"
         );
     }
-    // And every documented read is really served.
-    for path in paths.iter().filter(|p| !p.contains("imports")) {
+    // And every documented public read is really served (imports and webhooks need a
+    // token).
+    for path in paths
+        .iter()
+        .filter(|p| !p.contains("imports") && !p.contains("webhooks"))
+    {
         let concrete = path
             .replace("{code}", "25")
             .replace("{id}", "1")
