@@ -1,5 +1,6 @@
 // Subscribes with the graphql-ws client (the graphql-transport-ws protocol, as Apollo
-// Client, urql and Relay speak it) and prints each event as one JSON line on stdout.
+// Client, urql and Relay speak it) and prints each event as one JSON line on stdout,
+// after a {"connected":true} line once the server acknowledged the connection.
 // Usage: node subscribe.mjs <ws-url> <query> <variables-json> <events> [bearer]
 // Exits 0 after <events> events, 1 on an error or when the socket closes first.
 import { createClient } from "graphql-ws";
@@ -13,6 +14,7 @@ const client = createClient({
   retryAttempts: 0,
   connectionParams: bearer ? { Authorization: `Bearer ${bearer}` } : {},
   on: {
+    connected: () => console.log(JSON.stringify({ connected: true })),
     closed: (event) => {
       console.log(JSON.stringify({ closed: { code: event.code, reason: event.reason } }));
       process.exit(1);
@@ -35,7 +37,13 @@ client.subscribe(
       console.log(JSON.stringify({ error: Array.isArray(error) ? error : String(error?.message ?? error) }));
       process.exit(1);
     },
-    complete: () => process.exit(received >= Number(wanted) ? 0 : 1),
+    // A server going away completes the subscription just before it closes the socket:
+    // give the close a moment to be reported.
+    complete: () => {
+      if (received >= Number(wanted)) process.exit(0);
+      console.log(JSON.stringify({ complete: true }));
+      setTimeout(() => process.exit(1), 2_000);
+    },
   },
 );
 // A test that waits for ever helps nobody.

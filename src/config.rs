@@ -146,12 +146,25 @@ pub struct FeedSettings {
     /// longest a missed notification can delay an event.
     #[arg(long, env = "FEED_POLL_INTERVAL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..), global = true)]
     pub feed_poll_interval_ms: u64,
+    /// Subscriptions one WebSocket connection may hold at once.
+    #[arg(long, env = "SUBSCRIPTIONS_PER_CONNECTION", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub subscriptions_per_connection: u64,
+    /// Subscriptions one client (its verified identity, or its address without a token)
+    /// may hold at once on one replica, over all its connections.
+    #[arg(long, env = "SUBSCRIPTIONS_PER_CLIENT", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub subscriptions_per_client: u64,
+    /// WebSocket connections one client may hold open at once on one replica.
+    #[arg(long, env = "SUBSCRIPTION_SOCKETS_PER_CLIENT", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub subscription_sockets_per_client: u64,
 }
 
 impl Default for FeedSettings {
     fn default() -> Self {
         Self {
             feed_poll_interval_ms: 1000,
+            subscriptions_per_connection: 20,
+            subscriptions_per_client: 100,
+            subscription_sockets_per_client: 20,
         }
     }
 }

@@ -5,6 +5,11 @@
 //! event that is not it (the subscriber fell behind, or joined while the follower was
 //! ahead of its replay) sends it back to the table for what it missed, and anything at
 //! or before its last position is dropped.
+//!
+//! What the broadcast already holds for the subscriber is taken before the table is
+//! asked: the follower publishes an event before it counts it applied, so a subscriber
+//! still working through a burst would otherwise read each event again from the
+//! database, and thousands of subscribers would queue for its connections.
 
 use crate::feed::event::{self, Position, position_of};
 use crate::feed::follower::{Event, Feed};
@@ -12,7 +17,8 @@ use futures_util::Stream;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 /// Events read from the table per query during a replay.
 const REPLAY_BATCH: u64 = 200;
@@ -61,6 +67,22 @@ impl Cursor {
                 }
                 continue;
             }
+            if !self.behind {
+                match self.live.try_recv() {
+                    Ok(event) => {
+                        if let Some(event) = self.take_live(event) {
+                            return Some(event);
+                        }
+                        continue;
+                    }
+                    Err(TryRecvError::Lagged(_)) => {
+                        self.behind = true;
+                        continue;
+                    }
+                    Err(TryRecvError::Closed) => return None,
+                    Err(TryRecvError::Empty) => {}
+                }
+            }
             if self.behind || self.last < self.feed.applied() {
                 match event::after(self.feed.db(), self.last, REPLAY_BATCH).await {
                     Ok(rows) => {
@@ -75,16 +97,29 @@ impl Cursor {
                 continue;
             }
             match self.live.recv().await {
-                Ok(event) if position_of(&event).0 == self.last.0 + 1 => {
-                    self.last = position_of(&event);
-                    return Some(event);
+                Ok(event) => {
+                    if let Some(event) = self.take_live(event) {
+                        return Some(event);
+                    }
                 }
-                // Already delivered.
-                Ok(event) if position_of(&event) <= self.last => {}
-                // Ahead of a gap, or dropped for lagging: the table fills it.
-                Ok(_) | Err(RecvError::Lagged(_)) => self.behind = true,
+                // Dropped for lagging: the table fills it.
+                Err(RecvError::Lagged(_)) => self.behind = true,
                 Err(RecvError::Closed) => return None,
             }
         }
+    }
+
+    /// A live event if it is the next one owed; one already delivered is dropped, and
+    /// one ahead of a gap sends the cursor to the table.
+    fn take_live(&mut self, event: Event) -> Option<Event> {
+        let position = position_of(&event);
+        if position.0 == self.last.0 + 1 {
+            self.last = position;
+            return Some(event);
+        }
+        if position > self.last {
+            self.behind = true;
+        }
+        None
     }
 }

@@ -55,6 +55,8 @@ pub struct GraphqlEndpoint {
     pub labels: OperationLabels,
     /// The schema's field and argument types, for the checks before and after execution.
     pub shape: SchemaShape,
+    /// The WebSocket connections and subscriptions each client holds, and their limits.
+    pub clients: std::sync::Arc<crate::graphql::subscription::clients::Clients>,
 }
 
 /// The response media type chosen from the `Accept` header.

@@ -75,6 +75,7 @@ pub fn endpoint(
     let builder = schema::builder()
         .data(db.clone())
         .data(feed)
+        .data(std::sync::Arc::new(subscription::SharedReads::default()))
         .data(login)
         .data(crate::webhooks::Rules::from_settings(&settings.webhooks))
         .data(query::StudyPrivacy {
@@ -106,5 +107,8 @@ pub fn endpoint(
         persisted,
         documents: documents::DocumentCache::default(),
         labels,
+        clients: subscription::clients::Clients::new(subscription::clients::Limits::from_settings(
+            &settings.feed,
+        )),
     })
 }

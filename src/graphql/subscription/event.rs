@@ -1,9 +1,10 @@
 //! A change as subscribers see it.
 
+use super::shared::SharedReads;
+use crate::feed::event::position_of;
 use crate::feed::follower::Event;
 use crate::graphql::db;
 use crate::graphql::types::organisation::Organisation;
-use crate::services::organisations;
 use async_graphql::{Context, Enum, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -91,13 +92,16 @@ impl ChangeEvent {
     }
 
     /// The organisation as it is now, through the ordinary types (its signature, plans,
-    /// participations…), so a client can update its cache.
+    /// participations…), so a client can update its cache. Its row and signature are
+    /// read once per event for every subscriber of the replica: the state after this
+    /// change, read when the first subscriber asks for it.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
         let Some(code) = &self.0.organisation_code else {
             return Ok(None);
         };
-        Ok(organisations::by_code(db(ctx)?, code)
-            .await?
-            .map(Organisation::new))
+        Ok(ctx
+            .data::<std::sync::Arc<SharedReads>>()?
+            .organisation(db(ctx)?, position_of(&self.0), code)
+            .await?)
     }
 }

@@ -5,20 +5,22 @@
 //! through the ordinary types, so a client can update its cache. Restricted changes
 //! (accounts, tokens, study data) reach only callers allowed to read them.
 
+pub mod clients;
 mod event;
+mod shared;
 pub mod socket;
 
 pub use event::{ChangeEvent, ChangeKind};
 
-use crate::feed::event::readable_by;
+pub use shared::SharedReads;
+
+use crate::feed::event::{position_of, readable_by};
 use crate::feed::{Feed, Position, live};
 use crate::graphql::types::organisation::OrganisationFilterInput;
 use crate::graphql::{db, request};
-use crate::services::organisations::OrganisationFilter;
 use async_graphql::{Context, Result, Subscription};
-use entity::organisation;
 use futures_util::{Stream, StreamExt};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use std::sync::Arc;
 
 /// The record types of the register whose changes `registerChanged` tells.
 const REGISTER_RECORD_TYPES: &[&str] = &[
@@ -51,14 +53,19 @@ impl SubscriptionRoot {
         let filter = filter.unwrap_or_default().into_filter();
         filter.validate().map_err(async_graphql::Error::from)?;
         let (events, db) = changes(ctx, after)?;
+        let shared = Arc::clone(ctx.data::<Arc<SharedReads>>()?);
+        let filter = Arc::new(filter);
         Ok(events.filter_map(move |event| {
-            let (filter, db) = (filter.clone(), db.clone());
+            let (filter, db, shared) = (filter.clone(), db.clone(), shared.clone());
             async move {
                 if !REGISTER_RECORD_TYPES.contains(&event.0.record_type.as_str()) {
                     return None;
                 }
-                let code = event.0.organisation_code.clone()?;
-                selects(&db, &filter, &code).await.then_some(event)
+                let code = event.0.organisation_code.as_deref()?;
+                shared
+                    .selects(&db, position_of(&event.0), &filter, code)
+                    .await
+                    .then_some(event)
             }
         }))
     }
@@ -101,22 +108,4 @@ fn changes(ctx: &Context<'_>, after: Option<String>) -> Result<Changes> {
         .filter(move |event| std::future::ready(readable_by(event, &caller)))
         .map(ChangeEvent);
     Ok((Box::pin(events), db))
-}
-
-/// Whether the filter selects the organisation now.
-async fn selects(
-    db: &sea_orm::DatabaseConnection,
-    filter: &OrganisationFilter,
-    code: &str,
-) -> bool {
-    let select = filter
-        .apply(organisation::Entity::find())
-        .filter(organisation::Column::Code.eq(code));
-    match select.count(db).await {
-        Ok(count) => count > 0,
-        Err(e) => {
-            tracing::warn!(error = %e, "a subscription filter could not be checked");
-            false
-        }
-    }
 }

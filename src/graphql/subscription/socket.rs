@@ -4,17 +4,21 @@
 //! `connection_init`'s payload (`{"Authorization": "Bearer …"}`) and is checked as HTTP
 //! checks it; it is checked again every `RECHECK`, and a token that stopped verifying
 //! (expired, revoked, its account disabled) closes the socket with 4403. Every operation
-//! passes the same document limits as over HTTP. Limits: subscriptions per connection,
-//! message size (1009 above it), an idle timeout (the server pings every `RECHECK`; a
-//! client that answers nothing for `IDLE_TIMEOUT` is closed), the protocol's ping/pong;
-//! on shutdown
-//! the socket closes with 1001 (going away).
+//! passes the same document limits as over HTTP. Limits: subscriptions per connection
+//! and per client, connections per client (see `clients`; a client over it is closed
+//! with 1013, try again later), message size (1009 above it), an idle timeout (the
+//! server pings every `RECHECK`; a client that answers nothing for `IDLE_TIMEOUT` is
+//! closed), the protocol's ping/pong; on shutdown the socket closes with 1001 (going
+//! away).
 
+use super::clients::{Clients, Lease};
 use crate::auth::identify::Authenticator;
 use crate::feed::{Feed, scope};
 use crate::graphql::handler::GraphqlEndpoint;
 use crate::graphql::limits;
 use crate::graphql::loaders::{self, Fetches};
+use crate::http::admission;
+use crate::http::rate_limit::{self, ClientAddress};
 use crate::services::writing::RequestContext;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -31,8 +35,6 @@ use std::time::Duration;
 const PROTOCOL: &str = "graphql-transport-ws";
 /// The largest message accepted, in bytes.
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
-/// Subscriptions one connection may hold at once.
-const MAX_SUBSCRIPTIONS: usize = 20;
 /// A connection that sends nothing (not even a ping) for this long is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 /// How long a client has to send `connection_init`.
@@ -68,19 +70,49 @@ pub async fn upgrade(
         .aggregate_continuations()
         .max_continuation_size(MAX_MESSAGE_BYTES);
     let endpoint = endpoint.into_inner();
+    // Until `connection_init` tells who it is, the socket is pending at its address.
+    let address = admission::admitted(&req).map_or_else(
+        || ClientAddress::of(req.headers(), req.peer_addr(), false),
+        |a| a.address,
+    );
+    let address = rate_limit::address_key(&address);
+    let Some(pending) = endpoint.clients.pending(&address) else {
+        let refusal = too_many_sockets(&endpoint.clients);
+        actix_web::rt::spawn(async move {
+            let _ = session.close(Some(refusal)).await;
+        });
+        return Ok(response);
+    };
     let feed = feed.get_ref().clone();
     actix_web::rt::spawn(scope::within(
         feed.clone(),
-        serve(session, messages, endpoint, feed),
+        serve(session, messages, endpoint, feed, address, pending),
     ));
     Ok(response)
 }
 
+fn too_many_sockets(clients: &Clients) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Again,
+        description: Some(format!(
+            "too many connections: a client may hold {} at once on this replica",
+            clients.limits.sockets_per_client
+        )),
+    }
+}
+
 /// What the connection learnt at `connection_init`.
-#[derive(Default)]
 struct Identity {
     initialised: bool,
     authorization: Option<String>,
+    /// The client address's key, which anonymous clients are counted by.
+    address: String,
+    /// The socket's place among its client's (pending until initialised); its key
+    /// counts the subscriptions too. Given back before the close is sent, so a client
+    /// that saw the close can connect again at once.
+    socket: Option<Lease>,
+    /// Why `connection_init` was refused, to close with instead of the library's 1002.
+    refusal: Option<CloseReason>,
 }
 
 async fn serve(
@@ -88,12 +120,21 @@ async fn serve(
     mut messages: actix_ws::AggregatedMessageStream,
     endpoint: Arc<GraphqlEndpoint>,
     feed: Feed,
+    address: String,
+    pending: Lease,
 ) {
     let fetches = Fetches::default();
-    let identity = Arc::new(Mutex::new(Identity::default()));
+    let identity = Arc::new(Mutex::new(Identity {
+        initialised: false,
+        authorization: None,
+        address,
+        socket: Some(pending),
+        refusal: None,
+    }));
     let executor = Limited {
         endpoint: endpoint.clone(),
         active: Arc::new(AtomicUsize::new(0)),
+        identity: identity.clone(),
     };
     let (inbox, received) = tokio::sync::mpsc::channel::<String>(16);
     let init = {
@@ -103,14 +144,39 @@ async fn serve(
                 (endpoint.clone(), fetches.clone(), identity.clone());
             async move {
                 let authorization = bearer(&payload);
-                let caller = endpoint
+                let caller = match endpoint
                     .authenticator
                     .identify(authorization.as_deref())
                     .await
-                    .map_err(|e| async_graphql::Error::new(e.message()))?;
+                {
+                    Ok(caller) => caller,
+                    Err(e) => {
+                        let message = e.message();
+                        refuse_init(&identity, close(4403, &message));
+                        return Err(async_graphql::Error::new(message));
+                    }
+                };
+                // A verified client is counted as itself, wherever it connects from.
+                let key = caller.principal().map_or_else(
+                    || {
+                        identity
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .address
+                            .clone()
+                    },
+                    rate_limit::identity_key,
+                );
+                let Some(socket) = endpoint.clients.socket(&key) else {
+                    let refusal = too_many_sockets(&endpoint.clients);
+                    let message = refusal.description.clone().unwrap_or_default();
+                    refuse_init(&identity, refusal);
+                    return Err(async_graphql::Error::new(message));
+                };
                 let mut known = identity.lock().unwrap_or_else(PoisonError::into_inner);
                 known.initialised = true;
                 known.authorization = authorization;
+                known.socket = Some(socket);
                 drop(known);
                 let context = RequestContext::new(caller, None);
                 let loaders =
@@ -177,7 +243,10 @@ async fn serve(
                             return None;
                         }
                     }
-                    Some(WsMessage::Close(code, reason)) => return Some(close(code, &reason)),
+                    Some(WsMessage::Close(code, reason)) => {
+                        let refusal = identity.lock().unwrap_or_else(PoisonError::into_inner).refusal.take();
+                        return Some(refusal.unwrap_or_else(|| close(code, &reason)));
+                    }
                     None => return None,
                 },
                 _ = recheck.tick() => {
@@ -205,14 +274,27 @@ async fn serve(
         }
     };
     let reason = fetches.run_beside(connection).await;
+    drop(graphql);
+    identity
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .socket
+        .take();
     let _ = session.close(reason).await;
 }
 
 fn close(code: u16, reason: &str) -> CloseReason {
     CloseReason {
-        code: CloseCode::Other(code),
+        code: CloseCode::from(code),
         description: Some(reason.to_owned()),
     }
+}
+
+fn refuse_init(identity: &Mutex<Identity>, refusal: CloseReason) {
+    identity
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .refusal = Some(refusal);
 }
 
 /// The bearer token of a `connection_init` payload: `Authorization` (any case) or
@@ -231,11 +313,13 @@ fn bearer(payload: &serde_json::Value) -> Option<String> {
         })
 }
 
-/// The schema behind the document limits and the per-connection subscription cap.
+/// The schema behind the document limits and the subscription caps of the connection
+/// and of its client.
 #[derive(Clone)]
 struct Limited {
     endpoint: Arc<GraphqlEndpoint>,
     active: Arc<AtomicUsize>,
+    identity: Arc<Mutex<Identity>>,
 }
 
 fn refused(code: &str, message: String) -> BoxStream<'static, Response> {
@@ -246,12 +330,15 @@ fn refused(code: &str, message: String) -> BoxStream<'static, Response> {
     stream::once(async move { Response::from_errors(vec![error]) }).boxed()
 }
 
-/// Gives a slot back when its subscription ends.
-struct Slot(Arc<AtomicUsize>);
+/// Gives a slot back when its subscription ends (the client's lease with it).
+struct Slot {
+    active: Arc<AtomicUsize>,
+    _client: Lease,
+}
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.active.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -277,14 +364,38 @@ impl Executor for Limited {
         ) {
             return refused(exceeded.code, exceeded.message);
         }
-        if self.active.fetch_add(1, Ordering::SeqCst) >= MAX_SUBSCRIPTIONS {
+        let limits = self.endpoint.clients.limits;
+        if self.active.fetch_add(1, Ordering::SeqCst) >= limits.subscriptions_per_connection {
             self.active.fetch_sub(1, Ordering::SeqCst);
             return refused(
                 "SUBSCRIPTION_LIMIT_EXCEEDED",
-                format!("a connection holds at most {MAX_SUBSCRIPTIONS} subscriptions"),
+                format!(
+                    "a connection holds at most {} subscriptions",
+                    limits.subscriptions_per_connection
+                ),
             );
         }
-        let slot = Slot(self.active.clone());
+        let key = self
+            .identity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .socket
+            .as_ref()
+            .map(|socket| socket.key().to_owned());
+        let Some(lease) = key.and_then(|key| self.endpoint.clients.subscription(&key)) else {
+            self.active.fetch_sub(1, Ordering::SeqCst);
+            return refused(
+                "SUBSCRIPTION_LIMIT_EXCEEDED",
+                format!(
+                    "too many subscriptions: a client may hold {} at once on this replica",
+                    limits.subscriptions_per_client
+                ),
+            );
+        };
+        let slot = Slot {
+            active: self.active.clone(),
+            _client: lease,
+        };
         self.endpoint
             .schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
