@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+from nested_page import QUERY as NESTED_PAGE
+
 
 def token(secret: str) -> str:
     def b64(data: bytes) -> str:
@@ -53,6 +55,8 @@ def main() -> None:
         json.dump(read, f)
     with open(os.path.join(work, "write.json"), "w") as f:
         json.dump(write, f)
+    with open(os.path.join(work, "nested.json"), "w") as f:
+        json.dump({"query": NESTED_PAGE}, f)
     with open(os.path.join(work, "token"), "w") as f:
         f.write(bearer)
 

@@ -76,7 +76,24 @@ pub struct DatabaseSettings {
     /// cap writes answer 503 `STORAGE_FULL` as on a full disk; reads go on.
     #[arg(long, env = "SQLITE_MAX_SIZE_MB", default_value_t = 0, global = true)]
     pub sqlite_max_size_mb: u64,
+    /// SQLite only: the page cache of each pooled connection, in KiB. Every connection
+    /// keeps its own, so the pool holds up to this times `DB_POOL_SIZE`.
+    #[arg(long, env = "SQLITE_CACHE_KIB", default_value_t = DEFAULT_SQLITE_CACHE_KIB, global = true)]
+    pub sqlite_cache_kib: u32,
+    /// Seconds a pooled connection may sit unused before it is closed (down to one), so
+    /// the connections, caches and server sessions a burst opened are given back.
+    #[arg(long, env = "DB_IDLE_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub idle_timeout_secs: u64,
+    /// Prepared statements each pooled connection keeps for reuse (0: none kept). Each
+    /// costs memory for as long as the connection lives.
+    #[arg(long, env = "DB_STATEMENT_CACHE", default_value_t = DEFAULT_STATEMENT_CACHE, global = true)]
+    pub statement_cache: usize,
 }
+
+/// SQLite's page cache per connection, in KiB (SQLite's own default is about 2 MiB).
+pub const DEFAULT_SQLITE_CACHE_KIB: u32 = 2048;
+/// Prepared statements kept per connection (the driver's own default is 100).
+pub const DEFAULT_STATEMENT_CACHE: usize = 100;
 
 /// How the service listens and what it accepts.
 #[derive(Debug, Clone, Args)]
@@ -461,6 +478,9 @@ impl Settings {
                 acquire_timeout_ms: 3_000,
                 startup_timeout_secs: 30,
                 sqlite_max_size_mb: 0,
+                idle_timeout_secs: 30,
+                sqlite_cache_kib: DEFAULT_SQLITE_CACHE_KIB,
+                statement_cache: DEFAULT_STATEMENT_CACHE,
             },
             http: HttpSettings {
                 bind: "127.0.0.1:0".to_owned(),
@@ -496,6 +516,10 @@ impl DatabaseSettings {
 
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.acquire_timeout_ms.max(1))
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_secs.max(1))
     }
 
     pub fn startup_timeout(&self) -> Duration {

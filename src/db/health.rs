@@ -57,7 +57,7 @@ enum ProbeConnection {
 struct Inner {
     engine: Engine,
     url: String,
-    max_pages: Option<u64>,
+    bounds: sqlite::Bounds,
     state: AtomicU8,
     probe: tokio::sync::Mutex<Option<ProbeConnection>>,
 }
@@ -73,7 +73,7 @@ impl DatabaseHealth {
         Ok(Self(Arc::new(Inner {
             engine: Engine::of(&settings.database_url)?,
             url: settings.database_url.clone(),
-            max_pages: sqlite::max_pages(settings),
+            bounds: sqlite::Bounds::of(settings),
             state: AtomicU8::new(Availability::Ready.as_u8()),
             probe: tokio::sync::Mutex::new(None),
         })))
@@ -132,8 +132,8 @@ impl DatabaseHealth {
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(&inner.url)?;
                 // No busy timeout: a writer holding the lock answers "busy" at once,
                 // which already tells that the database takes writes.
-                let options = sqlite::connection_options(options, inner.max_pages)
-                    .busy_timeout(Duration::ZERO);
+                let options =
+                    sqlite::connection_options(options, inner.bounds).busy_timeout(Duration::ZERO);
                 ProbeConnection::Sqlite(sqlx::SqliteConnection::connect_with(&options).await?)
             }
             Engine::Postgres => {

@@ -44,6 +44,7 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         .max_connections(settings.pool_size.max(1))
         .min_connections(1)
         .acquire_timeout(settings.acquire_timeout())
+        .idle_timeout(settings.idle_timeout())
         .sqlx_logging(false);
     match engine {
         Engine::Sqlite => {

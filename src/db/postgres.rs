@@ -8,11 +8,14 @@ use sea_orm::sqlx::{self, Connection as _};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// A statement timeout on every connection, so no query holds a connection forever.
+/// A statement timeout on every connection, so no query holds a connection forever, and
+/// a bounded cache of prepared statements (each also held by the server's backend).
 pub fn configure(options: &mut ConnectOptions, settings: &DatabaseSettings) {
     let timeout_ms = settings.statement_timeout().as_millis().to_string();
+    let statement_cache = settings.statement_cache;
     options.map_sqlx_postgres_opts(move |opts| {
         opts.options([("statement_timeout", timeout_ms.as_str())])
+            .statement_cache_capacity(statement_cache)
     });
 }
 

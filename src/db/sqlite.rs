@@ -27,34 +27,50 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE_SIZE: u64 = 4096;
 
 /// WAL journal, foreign keys enforced, a busy timeout so concurrent writers queue, the
-/// optional size cap, and the pool rule above.
+/// optional size cap, bounded caches, and the pool rule above.
 pub fn configure(options: &mut ConnectOptions, settings: &DatabaseSettings) {
-    let max_pages = max_pages(settings);
-    options.map_sqlx_sqlite_opts(move |opts| connection_options(opts, max_pages));
+    let bounds = Bounds::of(settings);
+    options.map_sqlx_sqlite_opts(move |opts| connection_options(opts, bounds));
     options.map_sqlx_sqlite_pool_opts(|pool| {
         pool.after_release(|conn, _meta| Box::pin(release_if_settled(conn)))
     });
 }
 
-/// The size cap in pages, if any.
-pub fn max_pages(settings: &DatabaseSettings) -> Option<u64> {
-    (settings.sqlite_max_size_mb > 0)
-        .then(|| settings.sqlite_max_size_mb.saturating_mul(1024 * 1024) / PAGE_SIZE)
+/// What one connection may hold: on disk (the size cap) and in memory (its page cache and
+/// its prepared statements, both kept for the connection's life and multiplied by the
+/// pool's size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// The size cap in pages, if any.
+    pub max_pages: Option<u64>,
+    pub cache_kib: u32,
+    pub statement_cache: usize,
+}
+
+impl Bounds {
+    pub fn of(settings: &DatabaseSettings) -> Self {
+        Self {
+            max_pages: (settings.sqlite_max_size_mb > 0)
+                .then(|| settings.sqlite_max_size_mb.saturating_mul(1024 * 1024) / PAGE_SIZE),
+            cache_kib: settings.sqlite_cache_kib,
+            statement_cache: settings.statement_cache,
+        }
+    }
 }
 
 /// The options every SQLite connection of the service is opened with.
-pub fn connection_options(
-    opts: SqliteConnectOptions,
-    max_pages: Option<u64>,
-) -> SqliteConnectOptions {
+pub fn connection_options(opts: SqliteConnectOptions, bounds: Bounds) -> SqliteConnectOptions {
     let opts = opts
         .create_if_missing(true)
         .page_size(PAGE_SIZE as u32)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(BUSY_TIMEOUT);
-    match max_pages {
+        .busy_timeout(BUSY_TIMEOUT)
+        .statement_cache_capacity(bounds.statement_cache)
+        // A negative cache_size is in KiB rather than pages.
+        .pragma("cache_size", format!("-{}", bounds.cache_kib));
+    match bounds.max_pages {
         Some(pages) => opts.pragma("max_page_count", pages.to_string()),
         None => opts,
     }

@@ -28,6 +28,7 @@ mod journey;
 mod labels;
 mod layering;
 mod login_throttling;
+mod memory_bounds;
 mod migrations;
 mod nested_lists;
 mod null_propagation;
