@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Import of action-plan rows in one request (the nightly sync of a regional system): a
+# Imports in one request (the nightly sync of a regional system), per kind and size: a
 # dry run, the first import, the same again unchanged, each with a one-row write sent
-# every 100 ms meanwhile (the slowest is reported). Each size runs on a fresh server and
-# database; the server's peak resident memory (VmHWM) is reported after each.
+# every 100 ms meanwhile (the slowest is reported). Each kind and size runs on a fresh
+# server and database; the server's peak resident memory (VmHWM) is reported after each.
 # SQLite by default (a temporary file); DATABASE_URL=postgres://… for PostgreSQL (a
 # scratch database: it is dropped and created again for each size).
-# ROWS="10000 100000" by default.
+# ROWS="10000 100000" and KINDS="action-plans follow-ups programme-participations" by
+# default; IMPORT_MAX_ROWS (100,000 by default) is passed on to the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bin cemr-api >/dev/null
@@ -15,6 +16,7 @@ port=${PORT:-18302}
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 for rows in ${ROWS:-10000 100000}; do
+for kind in ${KINDS:-action-plans follow-ups programme-participations}; do
   if [[ -n "${DATABASE_URL:-}" ]]; then
     url=$DATABASE_URL
     admin=${url%/*}/postgres
@@ -28,7 +30,8 @@ for rows in ${ROWS:-10000 100000}; do
     --bind "127.0.0.1:$port" --log-level warn --rate-limit-per-minute 0) &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
-  JWT_SECRET="$secret" python3 bench/import_rows.py "http://127.0.0.1:$port" "$rows"
+  JWT_SECRET="$secret" python3 bench/import_rows.py "http://127.0.0.1:$port" "$kind" "$rows"
   echo "server memory: peak $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status"), now $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
   kill "$pid"; wait "$pid" 2>/dev/null || true
+done
 done

@@ -4,7 +4,7 @@
 
 use crate::helpers::{TestApp, admin_token, fingerprint, on_both_engines, on_both_engines_with};
 use cemr_api::services::writing;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -14,6 +14,7 @@ on_both_engines!(
     an_import_whose_client_went_away_writes_nothing,
     single_writes_go_through_while_a_100k_row_import_runs,
     row_errors_name_the_line_a_record_starts_on,
+    follow_ups_and_participations_write_every_change_with_its_audit_and_feed_rows,
 );
 
 async fn post(app: &TestApp, path: &str, content_type: &str, body: String) -> (u16, Value) {
@@ -265,6 +266,203 @@ async fn row_errors_name_the_line_a_record_starts_on(app: TestApp) {
     assert_eq!(
         problem["errors"].as_array().map(Vec::len),
         Some(1),
+        "{problem}"
+    );
+    assert_eq!(fingerprint(&db).await, before);
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = app.db().await;
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("count query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("a number")
+}
+
+/// Audit entries and change-feed rows of one action.
+async fn recorded(app: &TestApp, action: &str) -> (i64, i64) {
+    (
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM audit_entry WHERE action = '{action}'"),
+        )
+        .await,
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM change_event WHERE action = '{action}'"),
+        )
+        .await,
+    )
+}
+
+async fn import_json(app: &TestApp, kind: &str, rows: Value) -> (u16, Value) {
+    post(
+        app,
+        &format!("/api/v1/imports/{kind}"),
+        "application/json",
+        rows.to_string(),
+    )
+    .await
+}
+
+fn counts(report: &Value) -> (u64, u64, u64) {
+    let n = |k: &str| report[k].as_u64().unwrap_or(u64::MAX);
+    (n("created"), n("updated"), n("unchanged"))
+}
+
+async fn follow_ups_and_participations_write_every_change_with_its_audit_and_feed_rows(
+    app: TestApp,
+) {
+    use serde_json::json;
+    let (status, report) = import_json(
+        &app,
+        "action-plans",
+        json!([
+            { "organisation_code": "0180", "title": "Plan A", "adopted_on": "2020-01-01" },
+            { "organisation_code": "0181", "title": "Plan B", "adopted_on": "2020-01-01" },
+            { "organisation_code": "0181", "title": "Draft" },
+        ]),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+
+    let reports = |summary: &str| {
+        json!([
+            { "organisation_code": "0180", "action_plan_title": "plan a", "reported_on": "2021-01-01", "summary": "First" },
+            { "organisation_code": "180", "action_plan_title": "Plan A", "reported_on": "2022-01-01", "summary": summary },
+            { "organisation_code": "0181", "action_plan_title": "Plan B", "reported_on": "2021-06-01", "summary": "Third" },
+        ])
+    };
+    let db = app.db().await;
+    let before = fingerprint(&db).await;
+    let (status, report) = post(
+        &app,
+        "/api/v1/imports/follow-ups?dry_run=true",
+        "application/json",
+        reports("Second").to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(counts(&report), (3, 0, 0), "{report}");
+    assert_eq!(fingerprint(&db).await, before, "a dry run writes nothing");
+
+    let (status, report) = import_json(&app, "follow-ups", reports("Second")).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(counts(&report), (3, 0, 0), "{report}");
+    assert_eq!(recorded(&app, "follow_up_report.add").await, (3, 3));
+
+    let (status, report) = import_json(&app, "follow-ups", reports("Second, revised")).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(counts(&report), (0, 1, 2), "{report}");
+    assert_eq!(recorded(&app, "follow_up_report.update").await, (1, 1));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM follow_up_report WHERE summary = 'Second, revised' AND version = 2"
+        )
+        .await,
+        1
+    );
+
+    // Every bad row is reported, and nothing of the good ones is written.
+    let before = fingerprint(&db).await;
+    let (status, problem) = import_json(
+        &app,
+        "follow-ups",
+        json!([
+            { "organisation_code": "0180", "action_plan_title": "Plan A", "reported_on": "2023-01-01", "summary": "Fine" },
+            { "organisation_code": "0181", "action_plan_title": "Draft", "reported_on": "2023-01-01", "summary": "Not adopted" },
+            { "organisation_code": "0180", "action_plan_title": "Plan A", "reported_on": "2019-01-01", "summary": "Before adoption" },
+            { "organisation_code": "0180", "action_plan_title": "Nowhere", "reported_on": "2023-01-01", "summary": "No plan" },
+        ]),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let errors: Vec<(u64, String)> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(0),
+                e["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (2, "INVALID".to_owned()),
+            (3, "ORDER".to_owned()),
+            (4, "NOT_FOUND".to_owned())
+        ],
+        "{problem}"
+    );
+    assert_eq!(fingerprint(&db).await, before);
+
+    let participation = |code: &str, from: i32, to: Option<i32>| json!({ "organisation_code": code, "programme_code": "modellkonceptet", "from_year": from, "to_year": to });
+    let (status, report) = import_json(
+        &app,
+        "programme-participations",
+        json!([
+            participation("0180", 2016, None),
+            participation("0181", 2015, Some(2017))
+        ]),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(counts(&report), (2, 0, 0), "{report}");
+    assert_eq!(recorded(&app, "programme_participation.add").await, (2, 2));
+
+    // Ending the open participation makes room for a later one in the same import.
+    let (status, report) = import_json(
+        &app,
+        "programme-participations",
+        json!([
+            participation("0180", 2016, Some(2018)),
+            participation("0180", 2019, None),
+            participation("0181", 2015, Some(2017)),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(counts(&report), (1, 1, 1), "{report}");
+    assert_eq!(recorded(&app, "programme_participation.end").await, (1, 1));
+    assert_eq!(recorded(&app, "programme_participation.add").await, (3, 3));
+
+    let before = fingerprint(&db).await;
+    let (status, problem) = import_json(
+        &app,
+        "programme-participations",
+        json!([
+            participation("0181", 2016, Some(2016)),
+            participation("0182", 2020, None),
+            participation("0182", 2021, Some(2022)),
+            participation("0182", 2010, None),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let errors: Vec<(u64, String)> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(0),
+                e["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (1, "DUPLICATE".to_owned()),
+            (3, "DUPLICATE".to_owned()),
+            (4, "OUT_OF_RANGE".to_owned())
+        ],
         "{problem}"
     );
     assert_eq!(fingerprint(&db).await, before);

@@ -6,7 +6,7 @@
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
-use super::{ImportFailure, Tally, row_errors};
+use super::{ImportFailure, Tally, reported};
 use crate::domain::dates;
 use crate::domain::names::search_key;
 use crate::domain::register::{DataOrigin, DecisionBody};
@@ -169,11 +169,6 @@ fn unchanged(
         && stored.resources == facts.resources
         && stored.document_url == facts.document_url
         && stored_articles == articles
-}
-
-/// A row's problems, or the error that refuses the whole import.
-fn reported(line: usize, err: AppError) -> Result<Vec<RowError>, ImportFailure> {
-    row_errors(line, err).map_err(|fatal| ImportFailure::Refused(super::at_line(line, fatal)))
 }
 
 /// Validates every row and decides what it writes, reading the organisations, the

@@ -3,15 +3,21 @@
 //! (plus what makes them unique) and upserted: unchanged rows write nothing, so
 //! importing an export changes nothing.
 //!
-//! The whole batch runs in one transaction: every row is authorized and validated, and
-//! if any row is rejected nothing is written and every rejected row is reported (line,
-//! column, reason). A dry run validates and rolls back. Each written row is audited like
-//! any other write.
+//! An import is all or nothing: every row is authorized and validated, and if any row is
+//! rejected nothing is written and every rejected row is reported (line, column,
+//! reason). A dry run validates and writes nothing. Each written row is audited and
+//! recorded in the change feed like any other write.
 //!
-//! Before reading anything, the transaction locks every organisation the rows name (in
-//! id order, so overlapping imports wait for each other instead of deadlocking): two
-//! concurrent imports of the same keys run one after the other, the second finding the
-//! first one's rows, and end with one row per key.
+//! Action plans, follow-up reports and participations are validated outside any write
+//! transaction, against what is stored read once per import (SQLite's single writer is
+//! not held while rows are read and checked), then written in one short transaction
+//! with multi-row statements. That transaction first locks every organisation the rows
+//! name (in id order, so overlapping imports wait for each other instead of
+//! deadlocking) and finds the stored rows as they were read, or the import is prepared
+//! again: two concurrent imports of the same keys end with one row per key.
+//!
+//! Signatures, at most one row per organisation, are applied row by row in one
+//! transaction that locks the organisations first.
 
 mod action_plans;
 mod follow_ups;
@@ -158,19 +164,66 @@ fn row_errors(line: usize, err: AppError) -> Result<Vec<RowError>, AppError> {
     }
 }
 
-async fn apply(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    kind: ImportKind,
-    record: &Record,
-) -> AppResult<Change> {
-    match kind {
-        ImportKind::Signatures => signatures::apply(txn, request, record).await,
-        ImportKind::ActionPlans => Err(AppError::Internal(anyhow::anyhow!(
-            "action plans are imported in batches"
-        ))),
-        ImportKind::FollowUps => follow_ups::apply(txn, request, record).await,
-        ImportKind::ProgrammeParticipations => participations::apply(txn, request, record).await,
+/// A row's problems, or the error that refuses the whole import.
+fn reported(line: usize, err: AppError) -> Result<Vec<RowError>, ImportFailure> {
+    row_errors(line, err).map_err(|fatal| ImportFailure::Refused(at_line(line, fatal)))
+}
+
+/// What a batched kind's validation decided, before anything is written.
+enum Prepared {
+    ActionPlans(action_plans::Prepared),
+    FollowUps(follow_ups::Prepared),
+    ProgrammeParticipations(participations::Prepared),
+}
+
+impl Prepared {
+    /// Validates and compares every row of a batched kind; `None` for a kind written
+    /// row by row.
+    async fn of(
+        db: &DatabaseConnection,
+        request: &RequestContext,
+        kind: ImportKind,
+        records: &[Record],
+    ) -> Option<Result<Self, ImportFailure>> {
+        Some(match kind {
+            ImportKind::ActionPlans => action_plans::prepare(db, request, records)
+                .await
+                .map(Self::ActionPlans),
+            ImportKind::FollowUps => follow_ups::prepare(db, request, records)
+                .await
+                .map(Self::FollowUps),
+            ImportKind::ProgrammeParticipations => participations::prepare(db, request, records)
+                .await
+                .map(Self::ProgrammeParticipations),
+            ImportKind::Signatures => return None,
+        })
+    }
+
+    fn tally(&self) -> Tally {
+        match self {
+            Self::ActionPlans(p) => p.tally,
+            Self::FollowUps(p) => p.tally,
+            Self::ProgrammeParticipations(p) => p.tally,
+        }
+    }
+
+    fn organisation_ids(&self) -> Vec<i32> {
+        let ids = match self {
+            Self::ActionPlans(p) => &p.organisation_ids,
+            Self::FollowUps(p) => &p.organisation_ids,
+            Self::ProgrammeParticipations(p) => &p.organisation_ids,
+        };
+        ids.iter().copied().collect()
+    }
+
+    /// Writes in the transaction; `Ok(false)` when the stored rows moved since they were
+    /// read, and the rows must be prepared again.
+    async fn write(self, txn: &DatabaseTransaction, request: &RequestContext) -> AppResult<bool> {
+        match self {
+            Self::ActionPlans(p) => action_plans::write(txn, request, p).await,
+            Self::FollowUps(p) => follow_ups::write(txn, request, p).await,
+            Self::ProgrammeParticipations(p) => participations::write(txn, request, p).await,
+        }
     }
 }
 
@@ -220,8 +273,8 @@ pub async fn run(
         return Err(ImportFailure::Rejected(duplicates));
     }
     match kind {
-        ImportKind::ActionPlans => batched(db, request, &records, dry_run, idempotency).await,
-        _ => row_by_row(db, request, kind, records, dry_run, idempotency).await,
+        ImportKind::Signatures => row_by_row(db, request, records, dry_run, idempotency).await,
+        _ => batched(db, request, kind, &records, dry_run, idempotency).await,
     }
 }
 
@@ -231,20 +284,26 @@ pub async fn run(
 async fn batched(
     db: &DatabaseConnection,
     request: &RequestContext,
+    kind: ImportKind,
     records: &[Record],
     dry_run: bool,
     idempotency: Option<&Idempotency>,
 ) -> Result<ImportReport, ImportFailure> {
     for _ in 0..ATTEMPTS {
-        let prepared = action_plans::prepare(db, request, records).await?;
-        let report = prepared.tally.report(dry_run);
+        let Some(prepared) = Prepared::of(db, request, kind, records).await else {
+            return Err(ImportFailure::Refused(AppError::Internal(anyhow::anyhow!(
+                "{kind:?} rows are not imported in batches"
+            ))));
+        };
+        let prepared = prepared?;
+        let report = prepared.tally().report(dry_run);
         if dry_run {
             return Ok(report);
         }
         let txn = writing::begin(db).await?;
         let written = async {
-            writing::lock_organisations(&txn, prepared.organisation_ids.iter().copied()).await?;
-            action_plans::write(&txn, request, prepared).await
+            writing::lock_organisations(&txn, prepared.organisation_ids()).await?;
+            prepared.write(&txn, request).await
         }
         .await;
         match written {
@@ -297,12 +356,11 @@ async fn remember(
     Ok(())
 }
 
-/// Applies row after row in one transaction that also reads: for the kinds whose rows
-/// are few (one signature per organisation) or whose rules span several records.
+/// Applies row after row in one transaction that also reads: for signatures, whose rows
+/// are few (one per organisation) and whose rules span several stored records.
 async fn row_by_row(
     db: &DatabaseConnection,
     request: &RequestContext,
-    kind: ImportKind,
     records: Vec<Record>,
     dry_run: bool,
     idempotency: Option<&Idempotency>,
@@ -316,7 +374,7 @@ async fn row_by_row(
     };
     let mut errors = Vec::new();
     for record in &records {
-        match apply(&txn, request, kind, record).await {
+        match signatures::apply(&txn, request, record).await {
             Ok(Change::Created) => report.created += 1,
             Ok(Change::Updated) => report.updated += 1,
             Ok(Change::Unchanged) => report.unchanged += 1,

@@ -1,15 +1,26 @@
 //! Programme participation rows, keyed by organisation code, programme code and first
-//! year.
+//! year, imported in two steps like action plans: every row is validated against the
+//! programmes and the organisations' participations read once (no transaction), then
+//! the new participations are inserted with multi-row statements and the ended ones
+//! updated, in one short transaction.
 
-use super::Change;
-use super::reader::{Reader, writable_organisation};
-use super::source::{Columns, Record};
+use super::prefetch::Organisations;
+use super::reader::Reader;
+use super::source::{Columns, Record, RowError};
+use super::{ImportFailure, Tally, reported};
+use crate::domain::register::DataOrigin;
 use crate::domain::support::ParticipationRole;
 use crate::error::{AppError, AppResult};
-use crate::services::programmes;
-use crate::services::register::{support, supporting};
-use crate::services::writing::RequestContext;
-use sea_orm::DatabaseTransaction;
+use crate::services::audit::{self, Pending};
+use crate::services::writing::{RequestContext, Validator};
+use chrono::Utc;
+use entity::{programme_participation, support_programme};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+};
+use std::collections::{BTreeSet, HashMap};
 
 pub static COLUMNS: Columns = Columns {
     key: &["organisation_code", "programme_code", "from_year"],
@@ -18,11 +29,45 @@ pub static COLUMNS: Columns = Columns {
     read_only: &["organisation_name", "data_origin", "updated_at"],
 };
 
-pub async fn apply(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    record: &Record,
-) -> AppResult<Change> {
+/// Participations per insert statement (nine values each).
+const PARTICIPATIONS_PER_STATEMENT: usize = 1_000;
+/// Ids per `IN (…)` list.
+const IDS_PER_STATEMENT: usize = 500;
+
+const ALREADY_TAKES_PART: &str =
+    "the organisation already takes part in the programme in these years";
+
+/// A valid row that writes something.
+enum Write {
+    Create(programme_participation::Model),
+    End {
+        stored: programme_participation::Model,
+        to_year: i32,
+    },
+}
+
+/// Every row validated and compared: what the write step does.
+pub struct Prepared {
+    pub tally: Tally,
+    pub organisation_ids: BTreeSet<i32>,
+    /// Every participation of the organisations as read, by id with its version: the
+    /// overlap rule spans rows no index covers, so any change among them means the rows
+    /// must be checked again.
+    seen: HashMap<i32, i32>,
+    writes: Vec<Write>,
+}
+
+struct Row {
+    line: usize,
+    organisation_id: i32,
+    programme_code: String,
+    from_year: i32,
+    to_year: Option<i32>,
+    role: ParticipationRole,
+}
+
+/// One row's typed values, or its field errors.
+fn read(record: &Record) -> AppResult<(String, String, i32, Option<i32>, ParticipationRole)> {
     let mut r = Reader::new(record);
     let code = r.required("organisation_code");
     let programme_code = r.required("programme_code");
@@ -39,48 +84,401 @@ pub async fn apply(
             "from_year is required",
         ));
     };
-    let organisation = writable_organisation(txn, request, &code).await?;
-    let programme = programmes::programme_by_code(txn, &programme_code)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "programmeCode",
-                "NOT_FOUND",
-                format!("no programme has the code {programme_code:?}"),
-            )
-        })?;
-    let stored = support::participations_of(txn, vec![organisation.id])
+    Ok((code, programme_code, from_year, to_year, role))
+}
+
+/// Every programme by its code.
+async fn programmes(
+    db: &impl ConnectionTrait,
+) -> AppResult<HashMap<String, support_programme::Model>> {
+    Ok(support_programme::Entity::find()
+        .all(db)
         .await?
         .into_iter()
-        .find(|p| p.programme_id == programme.id && p.from_year == from_year);
-    match stored {
-        None => {
-            supporting::add_participation_in(
-                txn,
-                request,
-                &code,
-                &programme_code,
+        .map(|p| (p.code.clone(), p))
+        .collect())
+}
+
+/// Every participation of the organisations.
+async fn participations_of(
+    db: &impl ConnectionTrait,
+    organisation_ids: &BTreeSet<i32>,
+) -> AppResult<Vec<programme_participation::Model>> {
+    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
+    let mut found = Vec::new();
+    for slice in ids.chunks(IDS_PER_STATEMENT) {
+        found.extend(
+            programme_participation::Entity::find()
+                .filter(programme_participation::Column::OrganisationId.is_in(slice.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// The checks `supporting::add_participation_in` makes of a new participation's years.
+fn check_new(programme: &support_programme::Model, row: &Row) -> AppResult<()> {
+    let mut v = Validator::new();
+    v.year("fromYear", row.from_year);
+    v.check(
+        row.from_year >= programme.start_year,
+        "fromYear",
+        "OUT_OF_RANGE",
+        format!("the programme started in {}", programme.start_year),
+    );
+    if let Some(to) = row.to_year {
+        v.year("toYear", to);
+        v.check(
+            to >= row.from_year,
+            "toYear",
+            "ORDER",
+            "must not be before fromYear",
+        );
+        if let Some(end) = programme.end_year {
+            v.check(
+                to <= end,
+                "toYear",
+                "OUT_OF_RANGE",
+                format!("the programme ended in {end}"),
+            );
+        }
+    }
+    v.finish()
+}
+
+/// The checks `supporting::end_participation_in` makes of an end year.
+fn check_end(stored: &programme_participation::Model, to_year: i32) -> AppResult<()> {
+    let mut v = Validator::new();
+    v.year("toYear", to_year);
+    v.check(
+        to_year >= stored.from_year,
+        "toYear",
+        "ORDER",
+        format!("must not be before {}", stored.from_year),
+    );
+    v.finish()
+}
+
+fn overlaps(a: (i32, Option<i32>), b: (i32, Option<i32>)) -> bool {
+    a.1.is_none_or(|t| t >= b.0) && b.1.is_none_or(|t| t >= a.0)
+}
+
+/// Validates every row and decides what it writes, reading the organisations, the
+/// programmes and the organisations' participations once. Row problems are all
+/// collected; a row of an organisation the caller may not write refuses the whole import.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    request: &RequestContext,
+    records: &[Record],
+) -> Result<Prepared, ImportFailure> {
+    let organisations = Organisations::load(db).await?;
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let outcome = read(record).and_then(|(code, programme_code, from_year, to_year, role)| {
+            let (organisation_id, _) = organisations.writable(request, &code)?;
+            Ok(Row {
+                line: record.line,
+                organisation_id,
+                programme_code: programme_code.trim().to_uppercase(),
                 from_year,
                 to_year,
                 role,
-            )
-            .await?;
-            Ok(Change::Created)
+            })
+        });
+        match outcome {
+            Ok(row) => rows.push(row),
+            Err(err) => errors.extend(reported(record.line, err)?),
         }
-        Some(stored) if stored.to_year == to_year && stored.role == role.as_str() => {
-            Ok(Change::Unchanged)
-        }
-        Some(stored) if stored.to_year.is_none() && stored.role == role.as_str() => {
-            let Some(to) = to_year else {
-                return Ok(Change::Unchanged);
-            };
-            supporting::end_participation_in(txn, request, stored.id, stored.version, to).await?;
-            Ok(Change::Updated)
-        }
-        Some(_) => Err(AppError::invalid(
-            "toYear",
-            "INVALID",
-            "an ended participation or its role cannot be changed by an import",
-        )),
     }
+    if !errors.is_empty() {
+        return Err(ImportFailure::Rejected(errors));
+    }
+    let organisation_ids: BTreeSet<i32> = rows.iter().map(|r| r.organisation_id).collect();
+    let programmes = programmes(db).await?;
+    let stored = participations_of(db, &organisation_ids).await?;
+    let seen: HashMap<i32, i32> = stored.iter().map(|p| (p.id, p.version)).collect();
+    // The years each organisation takes part in each programme once the import is
+    // written: the stored participations (as ended by the import) and the new ones.
+    let mut years: HashMap<(i32, i32), Vec<(i32, Option<i32>)>> = HashMap::new();
+    let mut by_key: HashMap<(i32, i32, i32), programme_participation::Model> = HashMap::new();
+    for p in stored {
+        years
+            .entry((p.organisation_id, p.programme_id))
+            .or_default()
+            .push((p.from_year, p.to_year));
+        by_key.insert((p.organisation_id, p.programme_id, p.from_year), p);
+    }
+    let mut tally = Tally {
+        rows: records.len(),
+        ..Default::default()
+    };
+    let mut first_line: HashMap<(i32, i32, i32), usize> = HashMap::new();
+    let mut creates: Vec<(usize, programme_participation::Model)> = Vec::new();
+    let mut writes = Vec::new();
+    let now = Utc::now();
+    for row in rows {
+        let line = row.line;
+        let Some(programme) = programmes.get(&row.programme_code) else {
+            errors.extend(reported(
+                line,
+                AppError::invalid(
+                    "programmeCode",
+                    "NOT_FOUND",
+                    format!("no programme has the code {:?}", row.programme_code),
+                ),
+            )?);
+            continue;
+        };
+        let key = (row.organisation_id, programme.id, row.from_year);
+        // Two codes can name one organisation (its code and its regional county code).
+        if let Some(first) = first_line.insert(key, line) {
+            errors.push(RowError::new(
+                line,
+                Some("from_year"),
+                "DUPLICATE",
+                format!("the same organisation, programme and first year as line {first}"),
+            ));
+            continue;
+        }
+        match by_key.remove(&key) {
+            None => match check_new(programme, &row) {
+                Ok(()) => creates.push((
+                    line,
+                    programme_participation::Model {
+                        id: 0,
+                        organisation_id: row.organisation_id,
+                        programme_id: programme.id,
+                        from_year: row.from_year,
+                        to_year: row.to_year,
+                        role: row.role.as_str().to_owned(),
+                        data_origin: DataOrigin::Reported.as_str().to_owned(),
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )),
+                Err(err) => errors.extend(reported(line, err)?),
+            },
+            Some(stored) if stored.to_year == row.to_year && stored.role == row.role.as_str() => {
+                tally.unchanged += 1;
+            }
+            Some(stored) if stored.to_year.is_none() && stored.role == row.role.as_str() => {
+                let Some(to_year) = row.to_year else {
+                    tally.unchanged += 1;
+                    continue;
+                };
+                match check_end(&stored, to_year) {
+                    Ok(()) => {
+                        if let Some(range) = years
+                            .get_mut(&(stored.organisation_id, stored.programme_id))
+                            .and_then(|ranges| {
+                                ranges
+                                    .iter_mut()
+                                    .find(|(from, to)| *from == stored.from_year && to.is_none())
+                            })
+                        {
+                            range.1 = Some(to_year);
+                        }
+                        tally.updated += 1;
+                        writes.push(Write::End { stored, to_year });
+                    }
+                    Err(err) => errors.extend(reported(line, err)?),
+                }
+            }
+            Some(_) => errors.extend(reported(
+                line,
+                AppError::invalid(
+                    "toYear",
+                    "INVALID",
+                    "an ended participation or its role cannot be changed by an import",
+                ),
+            )?),
+        }
+    }
+    // The overlap rule, checked once every stored participation the import ends is
+    // ended: a new participation overlaps neither a stored one nor an earlier row's.
+    for (line, created) in creates {
+        let range = (created.from_year, created.to_year);
+        let ranges = years
+            .entry((created.organisation_id, created.programme_id))
+            .or_default();
+        if ranges.iter().any(|other| overlaps(range, *other)) {
+            errors.push(RowError::new(
+                line,
+                Some("from_year"),
+                "DUPLICATE",
+                ALREADY_TAKES_PART,
+            ));
+            continue;
+        }
+        ranges.push(range);
+        tally.created += 1;
+        writes.push(Write::Create(created));
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(ImportFailure::Rejected(errors));
+    }
+    Ok(Prepared {
+        tally,
+        organisation_ids,
+        seen,
+        writes,
+    })
+}
+
+/// Whether the organisations' participations are still those the rows were checked
+/// against (the caller holds the organisations' locks).
+async fn unchanged_since(txn: &DatabaseTransaction, prepared: &Prepared) -> AppResult<bool> {
+    let ids: Vec<i32> = prepared.organisation_ids.iter().copied().collect();
+    let mut count = 0;
+    for slice in ids.chunks(IDS_PER_STATEMENT) {
+        let now: Vec<(i32, i32)> = programme_participation::Entity::find()
+            .select_only()
+            .column(programme_participation::Column::Id)
+            .column(programme_participation::Column::Version)
+            .filter(programme_participation::Column::OrganisationId.is_in(slice.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        count += now.len();
+        if now
+            .iter()
+            .any(|(id, version)| prepared.seen.get(id) != Some(version))
+        {
+            return Ok(false);
+        }
+    }
+    Ok(count == prepared.seen.len())
+}
+
+/// Writes what `prepare` decided. `Ok(false)` when the organisations' participations
+/// moved since they were read: nothing may be committed then, and the import is
+/// prepared again.
+pub async fn write(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    prepared: Prepared,
+) -> AppResult<bool> {
+    let Some(actor) = request.caller.principal() else {
+        return Ok(true);
+    };
+    if !unchanged_since(txn, &prepared).await? {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    let mut audit_entries = Vec::with_capacity(prepared.writes.len());
+    let mut creates = Vec::new();
+    for write in prepared.writes {
+        match write {
+            Write::Create(created) => creates.push(created),
+            Write::End { stored, to_year } => {
+                let updated = programme_participation::Model {
+                    to_year: Some(to_year),
+                    version: stored.version + 1,
+                    updated_at: now,
+                    ..stored.clone()
+                };
+                let result = programme_participation::Entity::update_many()
+                    .col_expr(
+                        programme_participation::Column::ToYear,
+                        Expr::value(to_year),
+                    )
+                    .col_expr(
+                        programme_participation::Column::Version,
+                        Expr::value(updated.version),
+                    )
+                    .col_expr(programme_participation::Column::UpdatedAt, Expr::value(now))
+                    .filter(programme_participation::Column::Id.eq(stored.id))
+                    .filter(programme_participation::Column::Version.eq(stored.version))
+                    .exec(txn)
+                    .await?;
+                if result.rows_affected != 1 {
+                    return Ok(false);
+                }
+                audit_entries.push(Pending::new(
+                    "programme_participation.end",
+                    "ProgrammeParticipation",
+                    stored.id,
+                    Some(&stored),
+                    Some(&updated),
+                )?);
+            }
+        }
+    }
+    for chunk in creates.chunks_mut(PARTICIPATIONS_PER_STATEMENT) {
+        if !insert_new(txn, chunk).await? {
+            return Ok(false);
+        }
+        for created in chunk.iter() {
+            audit_entries.push(Pending::new(
+                "programme_participation.add",
+                "ProgrammeParticipation",
+                created.id,
+                None,
+                Some(created),
+            )?);
+        }
+    }
+    audit::record_all(txn, request, actor, audit_entries).await?;
+    Ok(true)
+}
+
+/// Inserts participations in one statement and sets their ids; `false` when one of them
+/// exists already (another writer added it since it was read), which the statement skips.
+async fn insert_new(
+    txn: &DatabaseTransaction,
+    participations: &mut [programme_participation::Model],
+) -> AppResult<bool> {
+    let mut insert = programme_participation::Entity::insert_many(participations.iter().map(|p| {
+        programme_participation::ActiveModel {
+            organisation_id: Set(p.organisation_id),
+            programme_id: Set(p.programme_id),
+            from_year: Set(p.from_year),
+            to_year: Set(p.to_year),
+            role: Set(p.role.clone()),
+            data_origin: Set(p.data_origin.clone()),
+            version: Set(p.version),
+            created_at: Set(p.created_at),
+            updated_at: Set(p.updated_at),
+            ..Default::default()
+        }
+    }))
+    .on_conflict(
+        OnConflict::columns([
+            programme_participation::Column::OrganisationId,
+            programme_participation::Column::ProgrammeId,
+            programme_participation::Column::FromYear,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .into_query();
+    insert.returning(Query::returning().columns([
+        programme_participation::Column::Id,
+        programme_participation::Column::OrganisationId,
+        programme_participation::Column::ProgrammeId,
+        programme_participation::Column::FromYear,
+    ]));
+    let rows = txn.query_all(&insert).await?;
+    let mut ids = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let id: i32 = row.try_get("", "id")?;
+        let organisation_id: i32 = row.try_get("", "organisation_id")?;
+        let programme_id: i32 = row.try_get("", "programme_id")?;
+        let from_year: i32 = row.try_get("", "from_year")?;
+        ids.insert((organisation_id, programme_id, from_year), id);
+    }
+    if ids.len() != participations.len() {
+        return Ok(false);
+    }
+    for p in participations.iter_mut() {
+        match ids.get(&(p.organisation_id, p.programme_id, p.from_year)) {
+            Some(id) => p.id = *id,
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
 }
