@@ -160,7 +160,10 @@ fn check_end(stored: &programme_participation::Model, to_year: i32) -> AppResult
     v.finish()
 }
 
-fn overlaps(a: (i32, Option<i32>), b: (i32, Option<i32>)) -> bool {
+/// The first and, once ended, the last year of a participation.
+type Years = (i32, Option<i32>);
+
+fn overlaps(a: Years, b: Years) -> bool {
     a.1.is_none_or(|t| t >= b.0) && b.1.is_none_or(|t| t >= a.0)
 }
 
@@ -201,7 +204,7 @@ pub async fn prepare(
     let seen: HashMap<i32, i32> = stored.iter().map(|p| (p.id, p.version)).collect();
     // The years each organisation takes part in each programme once the import is
     // written: the stored participations (as ended by the import) and the new ones.
-    let mut years: HashMap<(i32, i32), Vec<(i32, Option<i32>)>> = HashMap::new();
+    let mut years: HashMap<(i32, i32), Vec<Years>> = HashMap::new();
     let mut by_key: HashMap<(i32, i32, i32), programme_participation::Model> = HashMap::new();
     for p in stored {
         years
