@@ -26,6 +26,8 @@ pub struct Settings {
     pub feed: FeedSettings,
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+    #[command(flatten)]
+    pub read_model: ReadModelSettings,
     /// The smallest respondent group whose breakdowns study statistics show; cells of
     /// smaller groups are suppressed.
     #[arg(long, env = "STUDY_MIN_GROUP_SIZE", default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..), global = true)]
@@ -189,6 +191,34 @@ impl Default for FeedSettings {
 impl FeedSettings {
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.feed_poll_interval_ms)
+    }
+}
+
+/// The register in memory.
+#[derive(Debug, Clone, Args)]
+pub struct ReadModelSettings {
+    /// Serve organisations, counties and their nested lists from a snapshot in memory,
+    /// kept current by the change feed (false: every read runs SQL).
+    #[arg(long = "read-model", env = "READ_MODEL", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub enabled: bool,
+    /// Seconds between reads of the snapshot when the feed does not move: the longest a
+    /// change made outside the service (by hand in the database) stays unseen.
+    #[arg(long, env = "READ_MODEL_REFRESH_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub read_model_refresh_secs: u64,
+}
+
+impl Default for ReadModelSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            read_model_refresh_secs: 60,
+        }
+    }
+}
+
+impl ReadModelSettings {
+    pub fn refresh(&self) -> Duration {
+        Duration::from_secs(self.read_model_refresh_secs)
     }
 }
 
@@ -503,6 +533,7 @@ impl Settings {
             study_min_group_size: 5,
             graphql: GraphqlSettings::default(),
             feed: FeedSettings::default(),
+            read_model: ReadModelSettings::default(),
             webhooks: WebhookSettings::default(),
             demo: false,
         }

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod graphql;
 pub mod http;
 pub mod insights;
+pub mod readmodel;
 pub mod rest;
 pub mod seed;
 pub mod services;

@@ -10,6 +10,7 @@ use crate::feed::sealing::CHANNEL;
 use entity::change_event;
 use sea_orm::{DatabaseConnection, DbBackend};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast, watch};
 
@@ -36,6 +37,9 @@ struct Inner {
     events: broadcast::Sender<Event>,
     wake: Notify,
     stop: watch::Sender<bool>,
+    /// On PostgreSQL: the listener is connected, so other replicas' commits wake this
+    /// one as they happen (otherwise only the poll finds them).
+    hearing: AtomicBool,
 }
 
 impl Feed {
@@ -53,6 +57,7 @@ impl Feed {
                 events,
                 wake: Notify::new(),
                 stop,
+                hearing: AtomicBool::new(false),
             }),
         };
         tokio::spawn(feed.clone().follow(poll.max(Duration::from_millis(10))));
@@ -75,6 +80,18 @@ impl Feed {
     /// The last position this replica has handed to subscribers.
     pub fn applied(&self) -> Position {
         *self.inner.applied.borrow()
+    }
+
+    /// Follows the last applied position as it moves.
+    pub fn watch_applied(&self) -> watch::Receiver<Position> {
+        self.inner.applied.subscribe()
+    }
+
+    /// Whether this replica hears other replicas' commits at once: always in one SQLite
+    /// process, on PostgreSQL while its listener is connected.
+    pub fn hearing(&self) -> bool {
+        self.inner.db.get_database_backend() != DbBackend::Postgres
+            || self.inner.hearing.load(AtomicOrdering::Acquire)
     }
 
     /// Asks the follower to read the table now (after a local commit).
@@ -163,6 +180,7 @@ impl Feed {
             match PgListener::connect(&database_url).await {
                 Ok(mut listener) => match listener.listen(CHANNEL).await {
                     Ok(()) => {
+                        self.inner.hearing.store(true, AtomicOrdering::Release);
                         // Whatever committed while it was not listening.
                         self.wake();
                         loop {
@@ -170,6 +188,7 @@ impl Feed {
                                 received = listener.recv() => match received {
                                     Ok(_) => self.wake(),
                                     Err(e) => {
+                                        self.inner.hearing.store(false, AtomicOrdering::Release);
                                         tracing::warn!(error = %e, "feed listener lost its connection");
                                         break;
                                     }

@@ -5,10 +5,13 @@
 //! a read) already includes its write. A client that goes to another replica sends
 //! `Min-Position: N` (or `Feed-Position: N`): the request waits until that replica has
 //! applied N, at most `WAIT_LIMIT`, then answers 503 `FEED_BEHIND` (retry); a position
-//! no commit has reached yet answers 412 `POSITION_NOT_COMMITTED` at once.
+//! no commit has reached yet answers 412 `POSITION_NOT_COMMITTED` at once. A write also
+//! waits for its replica's read model to include it, so the reads that follow it are
+//! served from memory.
 
 use crate::error::{AppError, HttpError, RETRY_AFTER_SECS};
 use crate::feed::{Feed, Position, event};
+use crate::readmodel::ReadModel;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
@@ -46,6 +49,11 @@ pub fn committed(position: Position) {
     });
 }
 
+/// The last position the current request has committed so far, if any.
+pub fn committed_so_far() -> Option<Position> {
+    SCOPE.try_with(|scope| scope.committed.get()).ok().flatten()
+}
+
 /// Runs `work` in a scope that collects its commits (for work outside a request's
 /// middleware, such as a WebSocket connection), waking `feed` after each.
 pub async fn within<T>(feed: Feed, work: impl Future<Output = T>) -> T {
@@ -67,6 +75,9 @@ pub async fn read_your_writes(
     else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
+    let read_model = req
+        .app_data::<web::Data<Option<ReadModel>>>()
+        .and_then(|m| m.get_ref().clone());
     if let Some(refusal) = wait_for_requested(&req, &feed).await {
         return Ok(req.into_response(refusal).map_into_right_body());
     }
@@ -84,6 +95,11 @@ pub async fn read_your_writes(
     if let Some(position) = committed {
         if !feed.wait_for(position, WAIT_LIMIT).await {
             tracing::warn!(%position, "the feed did not reach this request's commit in time");
+        } else if let Some(model) = read_model
+            && !model.wait_for(position, WAIT_LIMIT).await
+        {
+            // Reads stay correct (they run SQL until it does), only slower.
+            tracing::warn!(%position, "the read model did not reach this request's commit in time");
         }
         response.headers_mut().insert(
             HeaderName::from_static(FEED_POSITION),

@@ -55,6 +55,8 @@ pub struct GraphqlEndpoint {
     pub labels: OperationLabels,
     /// The schema's field and argument types, for the checks before and after execution.
     pub shape: SchemaShape,
+    /// The register in memory, when enabled.
+    pub read_model: Option<crate::readmodel::ReadModel>,
     /// The WebSocket connections and subscriptions each client holds, and their limits.
     pub clients: std::sync::Arc<crate::graphql::subscription::clients::Clients>,
 }
@@ -480,12 +482,22 @@ async fn run(endpoint: &GraphqlEndpoint, call: &Call, prepared: Prepared, media:
         prepared.request.query.clone(),
         prepared.request.operation_name.clone(),
     );
-    let request = prepared
+    let mut request = prepared
         .request
         .data(loaders)
         .data(context.clone())
         .data(call.address.clone())
         .data(call.logins.clone());
+    // A mutation's payload must show its own write, which no snapshot taken before it
+    // holds: only queries read the snapshot.
+    let reads_only = prepared
+        .document
+        .operations
+        .iter()
+        .all(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query);
+    if reads_only && let Some(current) = endpoint.read_model.as_ref().and_then(|m| m.current()) {
+        request = request.data(current);
+    }
     let started = std::time::Instant::now();
     let execution = fetches.run_beside(endpoint.schema.execute(request));
     let Ok(mut response) = tokio::time::timeout(endpoint.timeout, execution).await else {

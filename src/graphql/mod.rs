@@ -41,6 +41,11 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a loader
     ctx.data::<loaders::Loaders>()
 }
 
+/// The register snapshot this request reads, when it reads one (see `readmodel`).
+pub(crate) fn snapshot<'a>(ctx: &Context<'a>) -> Option<&'a crate::readmodel::Snapshot> {
+    ctx.data_opt::<crate::readmodel::Current>().map(|c| &*c.0)
+}
+
 /// The GraphQL endpoint of the running service: the schema with its data, limits,
 /// persisted queries and the authenticator.
 pub fn endpoint(
@@ -48,6 +53,7 @@ pub fn endpoint(
     db: DatabaseConnection,
     keys: std::sync::Arc<crate::auth::keys::Keys>,
     feed: crate::feed::Feed,
+    read_model: Option<crate::readmodel::ReadModel>,
 ) -> anyhow::Result<handler::GraphqlEndpoint> {
     use anyhow::Context as _;
     use std::time::Duration;
@@ -107,6 +113,7 @@ pub fn endpoint(
         persisted,
         documents: documents::DocumentCache::default(),
         labels,
+        read_model,
         clients: subscription::clients::Clients::new(subscription::clients::Limits::from_settings(
             &settings.feed,
         )),

@@ -29,6 +29,11 @@ pub async fn counties_by_codes(
         .await?)
 }
 
+/// Every county board.
+pub async fn county_boards(db: &impl ConnectionTrait) -> AppResult<Vec<county_board::Model>> {
+    Ok(county_board::Entity::find().all(db).await?)
+}
+
 pub async fn county_boards_by_county(
     db: &impl ConnectionTrait,
     county_codes: Vec<String>,

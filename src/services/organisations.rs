@@ -195,12 +195,29 @@ impl OrganisationFilter {
     }
 }
 
-/// The sort expression of signing dates; never-signed organisations sort last.
-fn signed_on_sort_expr() -> SimpleExpr {
-    Expr::cust(r#"COALESCE("signature"."signed_on", "signature"."not_later_than", '9999-12-31')"#)
+/// The value signing-date order sorts by: the signing date, the last possible day where
+/// only a range is known, and after every date for organisations that never signed.
+pub(crate) fn signed_sort_value(signature: Option<&signature::Model>) -> String {
+    signature
+        .map(|s| {
+            s.signed_on
+                .clone()
+                .unwrap_or_else(|| s.not_later_than.clone())
+        })
+        .unwrap_or_else(|| NEVER_SIGNED_SORT.to_owned())
 }
 
-fn ordering(field: OrganisationOrderField, descending: bool) -> Ordering {
+const NEVER_SIGNED_SORT: &str = "9999-12-31";
+
+/// The sort expression of signing dates; never-signed organisations sort last.
+fn signed_on_sort_expr() -> SimpleExpr {
+    Expr::cust(format!(
+        r#"COALESCE("signature"."signed_on", "signature"."not_later_than", '{NEVER_SIGNED_SORT}')"#
+    ))
+}
+
+/// The ordering of a list: its columns and the name its cursors carry.
+pub(crate) fn ordering(field: OrganisationOrderField, descending: bool) -> Ordering {
     let code = SortColumn::with_direction(
         Expr::col((organisation::Entity, organisation::Column::Code)),
         descending,
@@ -231,13 +248,20 @@ fn ordering(field: OrganisationOrderField, descending: bool) -> Ordering {
 }
 
 fn cursor_key(field: OrganisationOrderField, row: &ListedOrganisation) -> Vec<KeyValue> {
-    let code = KeyValue::Text(row.organisation.code.clone());
+    sort_key(field, &row.organisation, || row.signed_sort.clone())
+}
+
+/// The values an organisation sorts by under `field`, as its cursor carries them.
+pub(crate) fn sort_key(
+    field: OrganisationOrderField,
+    organisation: &organisation::Model,
+    signed_sort: impl FnOnce() -> String,
+) -> Vec<KeyValue> {
+    let code = KeyValue::Text(organisation.code.clone());
     match field {
-        OrganisationOrderField::Name => {
-            vec![KeyValue::Text(row.organisation.sort_key.clone()), code]
-        }
+        OrganisationOrderField::Name => vec![KeyValue::Text(organisation.sort_key.clone()), code],
         OrganisationOrderField::Code => vec![code],
-        OrganisationOrderField::SignedOn => vec![KeyValue::Text(row.signed_sort.clone()), code],
+        OrganisationOrderField::SignedOn => vec![KeyValue::Text(signed_sort()), code],
     }
 }
 
@@ -295,14 +319,7 @@ pub async fn list_with_signatures(
     let rows = rows
         .into_iter()
         .map(|(organisation, signature)| {
-            let signed_sort = signature
-                .as_ref()
-                .map(|s| {
-                    s.signed_on
-                        .clone()
-                        .unwrap_or_else(|| s.not_later_than.clone())
-                })
-                .unwrap_or_else(|| "9999-12-31".to_owned());
+            let signed_sort = signed_sort_value(signature.as_ref());
             let listed = ListedOrganisation {
                 organisation,
                 signed_sort,

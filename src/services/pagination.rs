@@ -25,8 +25,9 @@ pub struct PageArgs {
     pub before: Option<String>,
 }
 
-/// One value of a sort key, as carried in a cursor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One value of a sort key, as carried in a cursor. Ordered as SQLite orders values
+/// (numbers before text, text by bytes: every text column is byte-collated).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum KeyValue {
     Int(i64),
@@ -151,6 +152,11 @@ impl PagePlan {
             after: decode(&args.after)?,
             before: decode(&args.before)?,
         })
+    }
+
+    /// The sort values the page must lie after and before, from the cursors.
+    pub fn bounds(&self) -> (Option<&[KeyValue]>, Option<&[KeyValue]>) {
+        (self.after.as_deref(), self.before.as_deref())
     }
 
     /// Restricts and orders a query to this page, fetching one row more than the page to

@@ -121,11 +121,20 @@ impl Application {
         }
         let webhook_rules =
             web::Data::new(crate::webhooks::Rules::from_settings(&settings.webhooks));
+        let read_model = settings.read_model.enabled.then(|| {
+            crate::readmodel::ReadModel::open(
+                db.clone(),
+                feed.clone(),
+                settings.read_model.refresh(),
+            )
+        });
+        let read_model_data = web::Data::new(read_model.clone());
         let endpoint = web::Data::new(graphql::endpoint(
             &settings,
             db.clone(),
             keys.clone(),
             feed.clone(),
+            read_model,
         )?);
         let health = DatabaseHealth::new(&settings.database)?;
         health.spawn_monitor();
@@ -164,6 +173,7 @@ impl Application {
                 .wrap(from_fn(request_log::log_requests))
                 .app_data(readiness_data.clone())
                 .app_data(feed_data.clone())
+                .app_data(read_model_data.clone())
                 .app_data(admission.clone())
                 .app_data(health.clone())
                 .app_data(db.clone())

@@ -261,11 +261,20 @@ pub async fn spawn_replica(app: &TestApp, adjust: impl FnOnce(&mut Settings)) ->
 }
 
 /// Starts the application over a database whose every SQL statement is counted, but the
-/// change feed's.
+/// change feed's, with every read on SQL (the read model off): the SQL path's cost.
 pub async fn spawn_counting_app(backend: Backend) -> (TestApp, Arc<AtomicUsize>) {
+    spawn_counting_app_with(backend, |s| s.read_model.enabled = false).await
+}
+
+/// `spawn_counting_app` with adjusted settings (the demo register is loaded).
+pub async fn spawn_counting_app_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Settings),
+) -> (TestApp, Arc<AtomicUsize>) {
     let (database, database_url) = TestDatabase::create(backend).await;
     let mut settings = Settings::for_database(database_url.clone());
     settings.demo = true;
+    adjust(&mut settings);
     let mut conn = cemr_api::startup::prepare_database(&settings.database, true)
         .await
         .expect("database");

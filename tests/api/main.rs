@@ -37,6 +37,7 @@ mod openapi;
 mod organisations;
 mod plan_periods;
 mod rate_limits;
+mod read_model;
 mod reference_data;
 mod register;
 mod rest;

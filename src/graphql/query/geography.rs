@@ -1,10 +1,11 @@
-use crate::graphql::db;
+use crate::domain::codes::normalise_organisation_code;
 use crate::graphql::types::county::County;
 use crate::graphql::types::organisation::{
     Organisation, OrganisationConnection, OrganisationFilterInput, OrganisationOrder,
     organisation_connection,
 };
 use crate::graphql::types::paging::page_args;
+use crate::graphql::{db, snapshot};
 use crate::services::{geography, organisations};
 use async_graphql::{Context, Object, Result};
 
@@ -15,6 +16,9 @@ pub struct GeographyQuery;
 impl GeographyQuery {
     /// All 21 counties (län), in code order.
     async fn counties(&self, ctx: &Context<'_>) -> Result<Vec<County>> {
+        if let Some(snapshot) = snapshot(ctx) {
+            return Ok(snapshot.counties().iter().cloned().map(County).collect());
+        }
         Ok(geography::counties(db(ctx)?)
             .await?
             .into_iter()
@@ -24,6 +28,9 @@ impl GeographyQuery {
 
     /// A county by SCB's two-digit code, e.g. "25"; null if there is none.
     async fn county(&self, ctx: &Context<'_>, code: String) -> Result<Option<County>> {
+        if let Some(snapshot) = snapshot(ctx) {
+            return Ok(snapshot.county(code.trim()).cloned().map(County));
+        }
         Ok(geography::county(db(ctx)?, &code).await?.map(County))
     }
 
@@ -51,6 +58,12 @@ impl GeographyQuery {
     /// ("01", or Kolada's "0001"). "09" finds Gotland, the municipality that is its own
     /// region. Null if there is none.
     async fn organisation(&self, ctx: &Context<'_>, code: String) -> Result<Option<Organisation>> {
+        if let Some(snapshot) = snapshot(ctx) {
+            let entry = snapshot.by_code(&normalise_organisation_code(&code));
+            return Ok(entry.map(|e| {
+                Organisation::with_signature(e.organisation.clone(), e.signature.clone())
+            }));
+        }
         Ok(organisations::by_code_with_signature(db(ctx)?, &code)
             .await?
             .map(|(row, signature)| Organisation::with_signature(row, signature)))

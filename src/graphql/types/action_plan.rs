@@ -6,9 +6,9 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::types::charter::CharterArticle;
 use crate::graphql::types::organisation::Organisation;
-use crate::graphql::types::paging::{NESTED_FIRST, nested_first};
+use crate::graphql::types::paging::{NESTED_FIRST, first_of, nested_first};
 use crate::graphql::types::scalars::Date;
-use crate::graphql::{ids, loaders};
+use crate::graphql::{ids, loaders, snapshot};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{action_plan, follow_up_report};
 
@@ -89,6 +89,9 @@ impl ActionPlan {
         )]
         first: i32,
     ) -> Result<Vec<FollowUpReport>> {
+        if let Some(snapshot) = snapshot(ctx).filter(|s| s.has_plan(self.0.id)) {
+            return first_of(snapshot.follow_ups_of(self.0.id), first, FollowUpReport);
+        }
         let rows = load_list(loaders(ctx)?, FollowUpsOf(self.0.id)).await?;
         Ok(nested_first(rows, first)?
             .into_iter()
@@ -98,6 +101,9 @@ impl ActionPlan {
 
     /// How many follow-up reports the plan has (`followUps` gives at most 100 of them).
     async fn follow_up_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        if let Some(snapshot) = snapshot(ctx).filter(|s| s.has_plan(self.0.id)) {
+            return Ok(snapshot.follow_up_count(self.0.id));
+        }
         Ok(loaders(ctx)?
             .load_one(FollowUpCountOf(self.0.id))
             .await?

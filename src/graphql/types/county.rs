@@ -9,7 +9,7 @@ use crate::graphql::types::organisation::{
 };
 use crate::graphql::types::paging::{NESTED_FIRST, nested_first, page_args};
 use crate::graphql::types::support::{CountyBoardStrategy, CountyBoardSupport};
-use crate::graphql::{db, ids, loaders};
+use crate::graphql::{db, ids, loaders, snapshot};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{county, county_board};
 
@@ -36,6 +36,9 @@ impl County {
 
     /// The county administrative board (länsstyrelse).
     async fn county_board(&self, ctx: &Context<'_>) -> Result<Option<CountyBoard>> {
+        if let Some(snapshot) = snapshot(ctx) {
+            return Ok(snapshot.board_of(&self.0.code).cloned().map(CountyBoard));
+        }
         Ok(loaders(ctx)?
             .load_one(BoardOfCounty(self.0.code.clone()))
             .await?

@@ -7,12 +7,16 @@ use crate::graphql::loaders::{
     ActionPlansOf, CountyCode, CurrentSignatureOf, ParticipationsOf, SignaturesOf, StatusOf,
     SupportTo, load_list,
 };
+use crate::graphql::snapshot;
 use crate::graphql::types::action_plan::ActionPlan;
 use crate::graphql::types::county::County;
-use crate::graphql::types::paging::{NESTED_FIRST, SortDirection, nested_first};
+use crate::graphql::types::paging::{NESTED_FIRST, SortDirection, first_of, nested_first};
 use crate::graphql::types::signature::Signature;
 use crate::graphql::types::support::{CountyBoardSupport, ProgrammeParticipation};
 use crate::graphql::{db, ids, loaders};
+use crate::readmodel::Snapshot;
+use crate::readmodel::lists;
+use crate::readmodel::snapshot::Entry;
 use crate::services::organisations::{self, OrganisationFilter};
 use crate::services::pagination::PageArgs;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
@@ -32,6 +36,17 @@ impl Organisation {
     /// An organisation whose current signature (or its absence) is already known.
     pub fn with_signature(row: organisation::Model, signature: Option<signature::Model>) -> Self {
         Self(row, Some(signature))
+    }
+}
+
+impl Organisation {
+    /// The request's snapshot, when it holds this organisation.
+    fn snapshot<'a>(&self, ctx: &Context<'a>) -> Option<&'a Snapshot> {
+        snapshot(ctx).filter(|s| s.entry(self.0.id).is_some())
+    }
+
+    fn entry<'a>(&self, ctx: &Context<'a>) -> Option<&'a Entry> {
+        snapshot(ctx).and_then(|s| s.entry(self.0.id))
     }
 }
 
@@ -71,6 +86,9 @@ impl Organisation {
         let Some(code) = &self.0.county_code else {
             return Ok(None);
         };
+        if let Some(snapshot) = snapshot(ctx) {
+            return Ok(snapshot.county(code).cloned().map(County));
+        }
         Ok(loaders(ctx)?
             .load_one(CountyCode(code.clone()))
             .await?
@@ -79,6 +97,9 @@ impl Organisation {
 
     /// SIGNED, WITHDRAWN or NEVER_SIGNED, from its current signature.
     async fn signatory_status(&self, ctx: &Context<'_>) -> Result<SignatoryStatus> {
+        if let Some(entry) = self.entry(ctx) {
+            return Ok(entry.status.signatory_status().into());
+        }
         let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
         Ok(row.map_or(SignatoryStatus::NeverSigned, |r| {
             r.signatory_status().into()
@@ -93,6 +114,9 @@ impl Organisation {
     /// (`signature.planMissingOn`), NO_PLAN_ON_RECORD when nothing does (the register
     /// has no plan, which does not mean the organisation has none).
     async fn action_plan_status(&self, ctx: &Context<'_>) -> Result<Option<ActionPlanStatus>> {
+        if let Some(entry) = self.entry(ctx) {
+            return Ok(entry.status.action_plan_status().map(Into::into));
+        }
         let row = loaders(ctx)?.load_one(StatusOf(self.0.id)).await?;
         Ok(row.and_then(|r| r.action_plan_status()).map(Into::into))
     }
@@ -101,6 +125,9 @@ impl Organisation {
     async fn signature(&self, ctx: &Context<'_>) -> Result<Option<Signature>> {
         if let Some(known) = &self.1 {
             return Ok(known.clone().map(Signature));
+        }
+        if let Some(entry) = self.entry(ctx) {
+            return Ok(entry.signature.clone().map(Signature));
         }
         Ok(loaders(ctx)?
             .load_one(CurrentSignatureOf(self.0.id))
@@ -135,6 +162,9 @@ impl Organisation {
         )]
         first: i32,
     ) -> Result<Vec<ActionPlan>> {
+        if let Some(snapshot) = self.snapshot(ctx) {
+            return first_of(snapshot.plans_of(self.0.id), first, ActionPlan);
+        }
         let rows = load_list(loaders(ctx)?, ActionPlansOf(self.0.id)).await?;
         Ok(nested_first(rows, first)?
             .into_iter()
@@ -152,6 +182,13 @@ impl Organisation {
         )]
         first: i32,
     ) -> Result<Vec<ProgrammeParticipation>> {
+        if let Some(snapshot) = self.snapshot(ctx) {
+            return first_of(
+                snapshot.participations_of(self.0.id),
+                first,
+                ProgrammeParticipation,
+            );
+        }
         let rows = load_list(loaders(ctx)?, ParticipationsOf(self.0.id)).await?;
         Ok(nested_first(rows, first)?
             .into_iter()
@@ -251,9 +288,14 @@ pub struct OrganisationOrder {
 }
 
 /// Extra fields of an organisation list.
-pub struct OrganisationListInfo {
-    db: DatabaseConnection,
-    filter: OrganisationFilter,
+pub enum OrganisationListInfo {
+    /// Counted by the database when asked for.
+    Sql {
+        db: DatabaseConnection,
+        filter: Box<OrganisationFilter>,
+    },
+    /// Counted in the snapshot the list came from.
+    Counted(u64),
 }
 
 /// Extra fields of an organisation list.
@@ -262,7 +304,10 @@ impl OrganisationListInfo {
     /// How many organisations match the filter, across all pages. Counted only when
     /// asked for.
     async fn total_count(&self) -> Result<u64> {
-        Ok(organisations::count(&self.db, &self.filter).await?)
+        match self {
+            Self::Sql { db, filter } => Ok(organisations::count(db, filter).await?),
+            Self::Counted(total) => Ok(*total),
+        }
     }
 }
 
@@ -279,17 +324,22 @@ pub async fn organisation_connection(
 ) -> Result<OrganisationConnection> {
     let db = db(ctx)?;
     let order = order_by.unwrap_or_default();
-    let page = organisations::list_with_signatures(
-        db,
-        &filter,
-        order.field.into(),
-        order.direction.is_descending(),
-        &args,
-    )
-    .await?;
-    let info = OrganisationListInfo {
-        db: db.clone(),
-        filter,
+    let (field, descending) = (order.field.into(), order.direction.is_descending());
+    let listed = snapshot(ctx).and_then(|s| lists::list(s, &filter, field, descending, &args));
+    let (page, info) = match listed {
+        Some(listed) => {
+            let listed = listed?;
+            (listed.page, OrganisationListInfo::Counted(listed.total))
+        }
+        None => {
+            let page =
+                organisations::list_with_signatures(db, &filter, field, descending, &args).await?;
+            let info = OrganisationListInfo::Sql {
+                db: db.clone(),
+                filter: Box::new(filter),
+            };
+            (page, info)
+        }
     };
     let mut connection = Connection::with_additional_fields(page.has_previous, page.has_next, info);
     connection

@@ -56,3 +56,17 @@ fn too_many(first: i32) -> AppError {
         "`first` of a nested list is 0 to {NESTED_FIRST}, not {first}"
     ))
 }
+
+/// The first `first` of a nested list read from the snapshot, wrapped in its GraphQL
+/// type; `first` must be 0 to `NESTED_FIRST`.
+pub fn first_of<T: Clone, W>(
+    rows: &[T],
+    first: i32,
+    wrap: impl Fn(T) -> W,
+) -> async_graphql::Result<Vec<W>> {
+    let count = usize::try_from(first)
+        .ok()
+        .filter(|_| first <= NESTED_FIRST)
+        .ok_or_else(|| too_many(first))?;
+    Ok(rows.iter().take(count).cloned().map(wrap).collect())
+}

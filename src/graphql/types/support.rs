@@ -6,7 +6,7 @@ use crate::graphql::loaders::{BoardId, FocusOf, OrganisationId, ProgrammeId, loa
 use crate::graphql::types::county::CountyBoard;
 use crate::graphql::types::organisation::Organisation;
 use crate::graphql::types::programme::SupportProgramme;
-use crate::graphql::{ids, loaders};
+use crate::graphql::{ids, loaders, snapshot};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{county_board_strategy, county_board_support, programme_participation};
 
@@ -31,6 +31,9 @@ impl ProgrammeParticipation {
 
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> Result<Option<SupportProgramme>> {
+        if let Some(programme) = snapshot(ctx).and_then(|s| s.programme(self.0.programme_id)) {
+            return Ok(Some(SupportProgramme(programme.clone())));
+        }
         Ok(loaders(ctx)?
             .load_one(ProgrammeId(self.0.programme_id))
             .await?

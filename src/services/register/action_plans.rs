@@ -14,10 +14,38 @@ pub async fn of_organisations(
     organisation_ids: Vec<i32>,
     cap: Option<u64>,
 ) -> AppResult<Vec<action_plan::Model>> {
+    let select = action_plan::Entity::find()
+        .filter(action_plan::Column::OrganisationId.is_in(organisation_ids));
+    plans_per_organisation(db, select, cap).await
+}
+
+/// `of_organisations` for every organisation at once.
+pub async fn of_every_organisation(
+    db: &impl ConnectionTrait,
+    cap: u64,
+) -> AppResult<Vec<action_plan::Model>> {
+    plans_per_organisation(db, action_plan::Entity::find(), Some(cap)).await
+}
+
+/// The id of every plan.
+pub async fn every_id(db: &impl ConnectionTrait) -> AppResult<Vec<i32>> {
+    Ok(action_plan::Entity::find()
+        .select_only()
+        .column(action_plan::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn plans_per_organisation(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<action_plan::Entity>,
+    cap: Option<u64>,
+) -> AppResult<Vec<action_plan::Model>> {
     use action_plan::Column;
     capped::per_parent(
         db,
-        action_plan::Entity::find().filter(Column::OrganisationId.is_in(organisation_ids)),
+        select,
         Column::OrganisationId,
         &[(Column::AdoptedOn, Order::Desc), (Column::Id, Order::Desc)],
         cap,
@@ -83,10 +111,28 @@ pub async fn first_follow_ups_of(
     plan_ids: Vec<i32>,
     cap: Option<u64>,
 ) -> AppResult<Vec<follow_up_report::Model>> {
+    let select = follow_up_report::Entity::find()
+        .filter(follow_up_report::Column::ActionPlanId.is_in(plan_ids));
+    follow_ups_per_plan(db, select, cap).await
+}
+
+/// `first_follow_ups_of` for every plan at once.
+pub async fn first_follow_ups_of_every_plan(
+    db: &impl ConnectionTrait,
+    cap: u64,
+) -> AppResult<Vec<follow_up_report::Model>> {
+    follow_ups_per_plan(db, follow_up_report::Entity::find(), Some(cap)).await
+}
+
+async fn follow_ups_per_plan(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<follow_up_report::Entity>,
+    cap: Option<u64>,
+) -> AppResult<Vec<follow_up_report::Model>> {
     use follow_up_report::Column;
     capped::per_parent(
         db,
-        follow_up_report::Entity::find().filter(Column::ActionPlanId.is_in(plan_ids)),
+        select,
         Column::ActionPlanId,
         &[(Column::ReportedOn, Order::Asc), (Column::Id, Order::Asc)],
         cap,
@@ -99,12 +145,27 @@ pub async fn follow_up_counts(
     db: &impl ConnectionTrait,
     plan_ids: Vec<i32>,
 ) -> AppResult<Vec<(i32, i64)>> {
+    let select = follow_up_report::Entity::find()
+        .filter(follow_up_report::Column::ActionPlanId.is_in(plan_ids));
+    counts_per_plan(db, select).await
+}
+
+/// `follow_up_counts` of every plan that has reports.
+pub async fn follow_up_counts_of_every_plan(
+    db: &impl ConnectionTrait,
+) -> AppResult<Vec<(i32, i64)>> {
+    counts_per_plan(db, follow_up_report::Entity::find()).await
+}
+
+async fn counts_per_plan(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<follow_up_report::Entity>,
+) -> AppResult<Vec<(i32, i64)>> {
     use follow_up_report::Column;
-    Ok(follow_up_report::Entity::find()
+    Ok(select
         .select_only()
         .column(Column::ActionPlanId)
         .expr(Expr::col(Column::Id).count())
-        .filter(Column::ActionPlanId.is_in(plan_ids))
         .group_by(Column::ActionPlanId)
         .into_tuple()
         .all(db)

@@ -91,13 +91,43 @@ pub async fn statuses_of(
     db: &impl ConnectionTrait,
     organisation_ids: Vec<i32>,
 ) -> AppResult<Vec<StatusRow>> {
-    Ok(join_current_signature(organisation::Entity::find())
-        .select_only()
-        .column_as(organisation::Column::Id, "organisation_id")
-        .column_as(signatory_status_expr(), "signatory_status")
-        .column_as(action_plan_status_expr(today()), "action_plan_status")
+    Ok(statuses(today())
         .filter(organisation::Column::Id.is_in(organisation_ids))
         .into_model::<StatusRow>()
         .all(db)
         .await?)
+}
+
+/// Every organisation with its current signature and statuses on `today`, in two
+/// statements (read them in one transaction for a consistent answer).
+pub async fn organisations_with_statuses(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> AppResult<Vec<(organisation::Model, Option<signature::Model>, StatusRow)>> {
+    let rows = join_current_signature(organisation::Entity::find())
+        .select_also(signature::Entity)
+        .all(db)
+        .await?;
+    let mut statuses: std::collections::HashMap<i32, StatusRow> = statuses(today)
+        .into_model::<StatusRow>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.organisation_id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(organisation, signature)| {
+            let status = statuses.remove(&organisation.id)?;
+            Some((organisation, signature, status))
+        })
+        .collect())
+}
+
+fn statuses(today: NaiveDate) -> Select<organisation::Entity> {
+    join_current_signature(organisation::Entity::find())
+        .select_only()
+        .column_as(organisation::Column::Id, "organisation_id")
+        .column_as(signatory_status_expr(), "signatory_status")
+        .column_as(action_plan_status_expr(today), "action_plan_status")
 }

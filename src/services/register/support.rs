@@ -28,16 +28,54 @@ pub async fn first_participations_of(
     organisation_ids: Vec<i32>,
     cap: Option<u64>,
 ) -> AppResult<Vec<programme_participation::Model>> {
+    let select = programme_participation::Entity::find()
+        .filter(programme_participation::Column::OrganisationId.is_in(organisation_ids));
+    participations_per_organisation(db, select, cap).await
+}
+
+/// `first_participations_of` for every organisation at once.
+pub async fn participations_of_every_organisation(
+    db: &impl ConnectionTrait,
+    cap: u64,
+) -> AppResult<Vec<programme_participation::Model>> {
+    participations_per_organisation(db, programme_participation::Entity::find(), Some(cap)).await
+}
+
+async fn participations_per_organisation(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<programme_participation::Entity>,
+    cap: Option<u64>,
+) -> AppResult<Vec<programme_participation::Model>> {
     use programme_participation::Column;
     capped::per_parent(
         db,
-        programme_participation::Entity::find()
-            .filter(Column::OrganisationId.is_in(organisation_ids)),
+        select,
         Column::OrganisationId,
         &[(Column::FromYear, Order::Asc), (Column::Id, Order::Asc)],
         cap,
     )
     .await
+}
+
+/// Which programmes each organisation took part in: (organisation id, programme code),
+/// each pair once.
+pub async fn programme_codes_by_organisation(
+    db: &impl ConnectionTrait,
+) -> AppResult<Vec<(i32, String)>> {
+    use sea_orm::{JoinType, QuerySelect};
+    let programme = programme_participation::Entity::belongs_to(support_programme::Entity)
+        .from(programme_participation::Column::ProgrammeId)
+        .to(support_programme::Column::Id)
+        .into();
+    Ok(programme_participation::Entity::find()
+        .select_only()
+        .column(programme_participation::Column::OrganisationId)
+        .column(support_programme::Column::Code)
+        .join(JoinType::InnerJoin, programme)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 pub async fn participations_by_ids(
