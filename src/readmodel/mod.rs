@@ -20,6 +20,7 @@ use crate::feed::{Feed, Position};
 use crate::services::register::status::today;
 use sea_orm::{DatabaseConnection, DbBackend};
 pub use snapshot::Snapshot;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -36,10 +37,19 @@ pub struct ReadModel {
 struct Inner {
     db: DatabaseConnection,
     feed: Feed,
-    current: RwLock<Option<Arc<Snapshot>>>,
+    current: RwLock<Served>,
+    /// Numbers snapshot reads in the order they start, so a slow read never replaces a
+    /// snapshot read after it.
+    tickets: AtomicU64,
     /// The position of the snapshot being served.
     built: watch::Sender<Position>,
     refresh: Duration,
+}
+
+#[derive(Default)]
+struct Served {
+    ticket: u64,
+    snapshot: Option<Arc<Snapshot>>,
 }
 
 /// The snapshot a request reads, fixed for the whole request so that its answer is
@@ -56,7 +66,8 @@ impl ReadModel {
             inner: Arc::new(Inner {
                 db,
                 feed,
-                current: RwLock::new(None),
+                current: RwLock::new(Served::default()),
+                tickets: AtomicU64::new(0),
                 built,
                 refresh,
             }),
@@ -69,7 +80,7 @@ impl ReadModel {
     /// feed has applied and whatever the request itself has committed so far (an earlier
     /// operation of a batch).
     pub fn current(&self) -> Option<Current> {
-        let snapshot = self.inner.current.read().ok()?.clone()?;
+        let snapshot = self.inner.current.read().ok()?.snapshot.clone()?;
         let feed = &self.inner.feed;
         let own = crate::feed::scope::committed_so_far().unwrap_or_default();
         let fresh = snapshot.position >= feed.applied().max(own)
@@ -87,6 +98,28 @@ impl ReadModel {
         )
     }
 
+    /// Reads a snapshot now and serves it (unless one read later is already served).
+    /// For changes the feed does not carry: rows written to the database directly.
+    pub async fn refresh(&self) -> crate::error::AppResult<Position> {
+        let ticket = self.inner.tickets.fetch_add(1, AtomicOrdering::SeqCst) + 1;
+        let snapshot = Snapshot::load(&self.inner.db).await?;
+        let position = snapshot.position;
+        if let Ok(mut served) = self.inner.current.write()
+            && served.ticket < ticket
+        {
+            *served = Served {
+                ticket,
+                snapshot: Some(Arc::new(snapshot)),
+            };
+            self.inner.built.send_if_modified(|built| {
+                let moved = *built < position;
+                *built = (*built).max(position);
+                moved
+            });
+        }
+        Ok(position)
+    }
+
     async fn keep_current(self) {
         let feed = self.inner.feed.clone();
         let stopping = feed.stopping();
@@ -94,13 +127,8 @@ impl ReadModel {
         let mut applied = feed.watch_applied();
         loop {
             let wanted = *applied.borrow_and_update();
-            match Snapshot::load(&self.inner.db).await {
-                Ok(snapshot) => {
-                    let position = snapshot.position;
-                    if let Ok(mut current) = self.inner.current.write() {
-                        *current = Some(Arc::new(snapshot));
-                    }
-                    self.inner.built.send_replace(position);
+            match self.refresh().await {
+                Ok(position) => {
                     tracing::debug!(%position, "read model current");
                     if position < wanted {
                         // The feed saw more than the snapshot's transaction: read again.

@@ -34,6 +34,7 @@ pub struct Application {
     port: u16,
     server: Server,
     shutdown: ShutdownHandle,
+    read_model: Option<crate::readmodel::ReadModel>,
 }
 
 /// Stops the service gracefully: readiness off first, so the load balancer drains the
@@ -129,6 +130,7 @@ impl Application {
             )
         });
         let read_model_data = web::Data::new(read_model.clone());
+        let read_model_handle = read_model.clone();
         let endpoint = web::Data::new(graphql::endpoint(
             &settings,
             db.clone(),
@@ -239,12 +241,18 @@ impl Application {
             port,
             server,
             shutdown,
+            read_model: read_model_handle,
         })
     }
 
     /// The port actually bound (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The register in memory, when enabled.
+    pub fn read_model(&self) -> Option<crate::readmodel::ReadModel> {
+        self.read_model.clone()
     }
 
     /// A handle that stops the service gracefully.

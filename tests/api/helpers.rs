@@ -213,6 +213,11 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: String,
     pub shutdown: cemr_api::startup::ShutdownHandle,
+    /// The app's register in memory, which rows a test writes directly (not through the
+    /// service, so not in the change feed) would leave behind: see `settle`.
+    read_model: Option<cemr_api::readmodel::ReadModel>,
+    /// A test's own connection wrote since the read model last read the database.
+    written: Arc<std::sync::atomic::AtomicBool>,
     _database: TestDatabase,
 }
 
@@ -231,12 +236,15 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let shutdown = app.shutdown_handle();
+    let read_model = app.read_model();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         database_url,
         shutdown,
+        read_model,
+        written: Arc::default(),
         _database: database,
     }
 }
@@ -291,12 +299,15 @@ pub async fn spawn_counting_app_with(
     let app = Application::build_with_database(settings, conn).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let shutdown = app.shutdown_handle();
+    let read_model = app.read_model();
     tokio::spawn(app.run_until_stopped());
     let app = TestApp {
         address,
         client: reqwest::Client::new(),
         database_url,
         shutdown,
+        read_model,
+        written: Arc::default(),
         _database: database,
     };
     (app, statements)
@@ -313,15 +324,54 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    /// A connection of the test's own to the app's database, for fixtures.
+    /// A connection of the test's own to the app's database, for fixtures. What it
+    /// writes bypasses the change feed, so the next request through the helpers below
+    /// first has the app's read model read the database again (`settle`).
     pub async fn db(&self) -> sea_orm::DatabaseConnection {
-        cemr_api::db::connect(&Settings::for_database(self.database_url.clone()).database)
-            .await
-            .expect("connect to the test database")
+        let mut db =
+            cemr_api::db::connect(&Settings::for_database(self.database_url.clone()).database)
+                .await
+                .expect("connect to the test database");
+        let written = self.written.clone();
+        db.set_metric_callback(move |info| {
+            let sql = info.statement.sql.trim_start();
+            let reads = [
+                "SELECT",
+                "PRAGMA",
+                "BEGIN",
+                "COMMIT",
+                "ROLLBACK",
+                "SAVEPOINT",
+                "RELEASE",
+            ]
+            .iter()
+            .any(|verb| {
+                sql.get(..verb.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(verb))
+            });
+            if !reads {
+                written.store(true, Ordering::SeqCst);
+            }
+        });
+        db
+    }
+
+    /// Brings the app's read model up to date with rows the test wrote directly: the
+    /// service itself learns of changes from its change feed, which such rows skip.
+    pub async fn settle(&self) {
+        if self.written.swap(false, Ordering::SeqCst)
+            && let Some(model) = &self.read_model
+        {
+            model
+                .refresh()
+                .await
+                .expect("the read model reads the database");
+        }
     }
 
     /// Posts a GraphQL request and returns the JSON body, asserting a 200.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.settle().await;
         let response = self
             .client
             .post(self.url("/graphql"))
@@ -349,6 +399,7 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> (u16, Value) {
+        self.settle().await;
         let mut request = self
             .client
             .post(self.url("/graphql"))
