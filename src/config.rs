@@ -205,6 +205,15 @@ pub struct ReadModelSettings {
     /// change made outside the service (by hand in the database) stays unseen.
     #[arg(long, env = "READ_MODEL_REFRESH_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub read_model_refresh_secs: u64,
+    /// KiB of answers to public register queries kept per snapshot and served again to
+    /// the same query (0: none kept).
+    #[arg(
+        long,
+        env = "RESPONSE_CACHE_KIB",
+        default_value_t = 4096,
+        global = true
+    )]
+    pub response_cache_kib: usize,
 }
 
 impl Default for ReadModelSettings {
@@ -212,6 +221,7 @@ impl Default for ReadModelSettings {
         Self {
             enabled: true,
             read_model_refresh_secs: 60,
+            response_cache_kib: 4096,
         }
     }
 }

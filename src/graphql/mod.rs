@@ -16,6 +16,7 @@ pub mod operations;
 pub mod order;
 pub mod persisted;
 pub mod query;
+pub mod response_cache;
 pub mod schema;
 pub mod shape;
 pub mod subscription;
@@ -113,6 +114,9 @@ pub fn endpoint(
         persisted,
         documents: documents::DocumentCache::default(),
         labels,
+        answers: response_cache::ResponseCache::new(
+            settings.read_model.response_cache_kib.saturating_mul(1024),
+        ),
         read_model,
         clients: subscription::clients::Clients::new(subscription::clients::Limits::from_settings(
             &settings.feed,

@@ -10,7 +10,7 @@ use crate::services::organisations::{
     ListedWithSignature, OrganisationFilter, OrganisationOrderField, ordering, signed_sort_value,
     sort_key,
 };
-use crate::services::pagination::{KeyValue, Page, PageArgs, PagePlan, encode_cursor};
+use crate::services::pagination::{Cursor, KeyValue, Page, PageArgs, PagePlan};
 
 /// A page of a list and how many organisations match in all.
 pub struct Listed {
@@ -66,6 +66,7 @@ fn page(
         }
     });
     let (after, before) = plan.bounds();
+    let name: std::sync::Arc<str> = ordering.name.as_str().into();
     let beyond = |key: &[KeyValue], bound: &[KeyValue], forward: bool| {
         let later = key > bound;
         let earlier = key < bound;
@@ -81,7 +82,7 @@ fn page(
         .filter(|(key, _)| before.is_none_or(|b| beyond(key, b, false)))
         .take(plan.limit as usize + 1)
         .map(|(key, e)| ListedWithSignature {
-            cursor: encode_cursor(&ordering.name, key),
+            cursor: Cursor::new(name.clone(), key),
             organisation: e.organisation.clone(),
             signature: e.signature.clone(),
         })

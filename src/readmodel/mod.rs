@@ -102,7 +102,8 @@ impl ReadModel {
     /// For changes the feed does not carry: rows written to the database directly.
     pub async fn refresh(&self) -> crate::error::AppResult<Position> {
         let ticket = self.inner.tickets.fetch_add(1, AtomicOrdering::SeqCst) + 1;
-        let snapshot = Snapshot::load(&self.inner.db).await?;
+        let mut snapshot = Snapshot::load(&self.inner.db).await?;
+        snapshot.serial = ticket;
         let position = snapshot.position;
         if let Ok(mut served) = self.inner.current.write()
             && served.ticket < ticket

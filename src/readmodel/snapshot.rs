@@ -39,6 +39,8 @@ pub struct Snapshot {
     pub position: Position,
     /// The day the derived statuses were computed for.
     pub today: NaiveDate,
+    /// Which read this is: later reads have larger serials.
+    pub serial: u64,
     counties: Vec<county::Model>,
     county_at: HashMap<String, usize>,
     boards: HashMap<String, county_board::Model>,
@@ -220,6 +222,7 @@ impl Parts {
         Snapshot {
             position: self.position,
             today,
+            serial: 0,
             county_at: index(&self.counties, |c| c.code.clone()),
             counties: self.counties,
             boards: self

@@ -8,7 +8,7 @@ use crate::domain::organisation::OrganisationKind;
 use crate::domain::register::{ActionPlanStatus, DataOrigin, SignatoryStatus};
 use crate::error::{AppError, AppResult};
 use crate::services::pagination::{
-    KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn, encode_cursor,
+    Cursor, KeyValue, Ordering, Page, PageArgs, PagePlan, SortColumn,
 };
 use crate::services::register::changes;
 use crate::services::register::status::{
@@ -285,7 +285,7 @@ pub async fn list(
         items: page
             .items
             .into_iter()
-            .map(|listed| (listed.cursor, listed.organisation))
+            .map(|listed| (listed.cursor.encode(), listed.organisation))
             .collect(),
         has_previous: page.has_previous,
         has_next: page.has_next,
@@ -295,7 +295,7 @@ pub async fn list(
 /// An organisation of a list page with its current signature, which the list reads anyway
 /// (it orders by it), so that a caller needs no second statement for it.
 pub struct ListedWithSignature {
-    pub cursor: String,
+    pub cursor: Cursor,
     pub organisation: organisation::Model,
     pub signature: Option<signature::Model>,
 }
@@ -311,6 +311,7 @@ pub async fn list_with_signatures(
     filter.validate()?;
     let ordering = ordering(order, descending);
     let plan = PagePlan::new(args, &ordering)?;
+    let name: std::sync::Arc<str> = ordering.name.as_str().into();
     let rows = plan
         .apply(filter.apply(organisation::Entity::find()), &ordering)
         .select_also(signature::Entity)
@@ -325,7 +326,7 @@ pub async fn list_with_signatures(
                 signed_sort,
             };
             ListedWithSignature {
-                cursor: encode_cursor(&ordering.name, cursor_key(order, &listed)),
+                cursor: Cursor::new(name.clone(), cursor_key(order, &listed)),
                 organisation: listed.organisation,
                 signature,
             }

@@ -60,6 +60,38 @@ pub fn encode_cursor(ordering: &str, key: Vec<KeyValue>) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
 }
 
+/// A row's cursor, encoded only when a client asks for it: a page of nodes alone needs
+/// none, and encoding is most of what listing a row from memory costs.
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    ordering: std::sync::Arc<str>,
+    key: Vec<KeyValue>,
+}
+
+impl Cursor {
+    pub fn new(ordering: std::sync::Arc<str>, key: Vec<KeyValue>) -> Self {
+        Self { ordering, key }
+    }
+
+    pub fn encode(&self) -> String {
+        encode_cursor(&self.ordering, self.key.clone())
+    }
+}
+
+impl async_graphql::connection::CursorType for Cursor {
+    type Error = &'static str;
+
+    /// Cursors are decoded against the ordering they must belong to (`PagePlan::new`),
+    /// never on their own.
+    fn decode_cursor(_: &str) -> Result<Self, &'static str> {
+        Err("a cursor is read with its ordering")
+    }
+
+    fn encode_cursor(&self) -> String {
+        self.encode()
+    }
+}
+
 fn decode_cursor(cursor: &str, ordering: &str, arity: usize) -> AppResult<Vec<KeyValue>> {
     let invalid = || AppError::bad_input(format!("invalid cursor {cursor:?}"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;

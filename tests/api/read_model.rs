@@ -2,8 +2,8 @@
 //! current, shows a client its own write at once, and another replica's within a second.
 
 use crate::helpers::{
-    Backend, TestApp, admin_token, on_both_engines, postgres_url, spawn_counting_app_with,
-    spawn_replica,
+    Backend, TestApp, admin_token, member_token, on_both_engines, postgres_url,
+    spawn_counting_app_with, spawn_replica,
 };
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 on_both_engines!(
     backend: the_snapshot_answers_exactly_as_sql_does,
     a_read_after_ones_own_write_sees_it_from_memory,
+    an_answer_that_depends_on_the_caller_is_never_served_to_another,
 );
 
 const W1: &str = r#"{ signatories(first: 50, orderBy: { field: NAME }) { nodes {
@@ -222,4 +223,27 @@ async fn postgres_a_write_on_another_replica_is_in_this_ones_memory_within_a_sec
         "{read}"
     );
     writer.shutdown.begin().await;
+}
+
+/// Register reads are answered from memory and their answers kept; a query that also
+/// asks who the caller is must be answered for each caller.
+async fn an_answer_that_depends_on_the_caller_is_never_served_to_another(backend: Backend) {
+    let (app, statements) = spawn_counting_app_with(backend, |_| {}).await;
+    until_served_from_memory(&app, &statements, W1).await;
+    let query = r#"{ organisation(code: "0180") { name } me { role organisation { code } } }"#;
+    for _ in 0..3 {
+        let (_, admin) = app.graphql_as(Some(&admin_token()), query, json!({})).await;
+        let (_, member) = app
+            .graphql_as(Some(&member_token("0680")), query, json!({}))
+            .await;
+        let (_, anonymous) = app.graphql_as(None, query, json!({})).await;
+        assert_eq!(admin["data"]["me"]["role"], "ADMIN", "{admin}");
+        assert_eq!(member["data"]["me"]["role"], "MEMBER", "{member}");
+        assert_eq!(
+            member["data"]["me"]["organisation"]["code"], "0680",
+            "{member}"
+        );
+        assert_ne!(anonymous["data"]["me"]["role"], "ADMIN", "{anonymous}");
+        assert_ne!(anonymous["data"]["me"]["role"], "MEMBER", "{anonymous}");
+    }
 }

@@ -18,7 +18,7 @@ use crate::readmodel::Snapshot;
 use crate::readmodel::lists;
 use crate::readmodel::snapshot::Entry;
 use crate::services::organisations::{self, OrganisationFilter};
-use crate::services::pagination::PageArgs;
+use crate::services::pagination::{Cursor, PageArgs};
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{organisation, signature};
@@ -313,7 +313,7 @@ impl OrganisationListInfo {
 
 /// A page of organisations.
 pub type OrganisationConnection =
-    Connection<String, Organisation, OrganisationListInfo, EmptyFields>;
+    Connection<Cursor, Organisation, OrganisationListInfo, EmptyFields>;
 
 /// Runs an organisation list query and shapes it as a connection.
 pub async fn organisation_connection(
