@@ -3,6 +3,7 @@
 //! then the creates and updates are written in one short transaction with multi-row
 //! statements.
 
+use super::batch;
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
@@ -10,7 +11,7 @@ use super::{ImportFailure, Tally, reported};
 use crate::domain::dates;
 use crate::domain::names::search_key;
 use crate::domain::register::{DataOrigin, DecisionBody};
-use crate::error::{AppError, AppResult, is_unique_violation};
+use crate::error::AppResult;
 use crate::services::audit::{self, Pending};
 use crate::services::register::planning::{self, PlanFacts, Snapshot};
 use crate::services::writing::{RequestContext, Validator};
@@ -18,8 +19,8 @@ use chrono::Utc;
 use entity::{action_plan, action_plan_article};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryTrait, TryIntoModel,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -38,13 +39,6 @@ pub static COLUMNS: Columns = Columns {
     ],
     read_only: &["organisation_name", "data_origin", "updated_at"],
 };
-
-/// Plans per insert statement (fourteen values each).
-const PLANS_PER_STATEMENT: usize = 1_000;
-/// Article links per insert statement (two values each).
-const LINKS_PER_STATEMENT: usize = 5_000;
-/// Ids per `IN (…)` list.
-const IDS_PER_STATEMENT: usize = 500;
 
 /// A valid row that writes something.
 enum Write {
@@ -113,34 +107,38 @@ fn check(
 /// articles.
 async fn stored_plans(
     db: &impl ConnectionTrait,
-    organisation_ids: &BTreeSet<i32>,
+    organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), (action_plan::Model, Vec<i32>)>> {
-    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
-    let mut plans = HashMap::new();
-    for slice in ids.chunks(IDS_PER_STATEMENT) {
-        for plan in action_plan::Entity::find()
-            .filter(action_plan::Column::OrganisationId.is_in(slice.to_vec()))
-            .all(db)
-            .await?
-        {
-            plans.insert(plan.id, (plan, Vec::new()));
-        }
-        let links = action_plan_article::Entity::find()
+    let mut plans: HashMap<i32, (action_plan::Model, Vec<i32>)> =
+        prefetch::in_slices(db, organisation_ids, |slice| {
+            action_plan::Entity::find()
+                .filter(action_plan::Column::OrganisationId.is_in(slice))
+                .into_model::<action_plan::Model>()
+        })
+        .await?
+        .into_iter()
+        .map(|plan| (plan.id, (plan, Vec::new())))
+        .collect();
+    let links = prefetch::in_slices(db, organisation_ids, |slice| {
+        action_plan_article::Entity::find()
+            .select_only()
+            .column(action_plan_article::Column::ActionPlanId)
+            .column(action_plan_article::Column::ArticleNumber)
             .filter(
                 Expr::col(action_plan_article::Column::ActionPlanId).in_subquery(
                     Query::select()
                         .column(action_plan::Column::Id)
                         .from(action_plan::Entity)
-                        .and_where(action_plan::Column::OrganisationId.is_in(slice.to_vec()))
+                        .and_where(action_plan::Column::OrganisationId.is_in(slice))
                         .to_owned(),
                 ),
             )
-            .all(db)
-            .await?;
-        for link in links {
-            if let Some((_, articles)) = plans.get_mut(&link.action_plan_id) {
-                articles.push(link.article_number);
-            }
+            .into_tuple::<(i32, i32)>()
+    })
+    .await?;
+    for (plan_id, number) in links {
+        if let Some((_, articles)) = plans.get_mut(&plan_id) {
+            articles.push(number);
         }
     }
     Ok(plans
@@ -197,7 +195,8 @@ pub async fn prepare(
         return Err(ImportFailure::Rejected(errors));
     }
     let organisation_ids: BTreeSet<i32> = valid.iter().map(|(_, id, _, _)| *id).collect();
-    let mut stored = stored_plans(db, &organisation_ids).await?;
+    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
+    let mut stored = stored_plans(db, &ids).await?;
     let mut tally = Tally {
         rows: records.len(),
         ..Default::default()
@@ -259,9 +258,11 @@ pub async fn write(
         return Ok(true);
     };
     let now = Utc::now();
-    let mut creates: HashMap<(i32, String), Vec<i32>> = HashMap::new();
-    let mut new_plans = Vec::new();
+    let origin = DataOrigin::Reported.as_str();
+    let mut creates = Vec::new();
+    let mut created_articles = Vec::new();
     let mut updates = Vec::new();
+    let mut updated_articles = Vec::new();
     for write in prepared.writes {
         match write {
             Write::Create {
@@ -269,86 +270,93 @@ pub async fn write(
                 facts,
                 articles,
             } => {
-                let mut active = action_plan::ActiveModel {
-                    organisation_id: Set(organisation_id),
-                    data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
+                let plan = action_plan::Model {
+                    id: 0,
+                    organisation_id,
+                    title: String::new(),
+                    title_key: String::new(),
+                    adopted_on: None,
+                    decision_body: String::new(),
+                    period_start_year: None,
+                    period_end_year: None,
+                    priorities: String::new(),
+                    resources: String::new(),
+                    document_url: None,
+                    data_origin: origin.to_owned(),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
                 };
-                creates.insert((organisation_id, search_key(&facts.title)), articles);
-                planning::apply(&mut active, facts);
-                new_plans.push(active);
+                creates.push(planning::applied(plan, facts));
+                created_articles.push(articles);
             }
             Write::Update {
                 stored,
                 stored_articles,
                 facts,
                 articles,
-            } => updates.push((stored, stored_articles, facts, articles)),
+            } => {
+                let updated = action_plan::Model {
+                    data_origin: origin.to_owned(),
+                    version: stored.version + 1,
+                    updated_at: now,
+                    ..planning::applied((*stored).clone(), facts)
+                };
+                updates.push((*stored, updated));
+                updated_articles.push((stored_articles, articles));
+            }
         }
     }
-    let mut audit_entries = Vec::with_capacity(creates.len() + updates.len());
-    let mut links = Vec::new();
-    let mut new_plans = new_plans.into_iter().peekable();
-    while new_plans.peek().is_some() {
-        let chunk: Vec<action_plan::ActiveModel> =
-            new_plans.by_ref().take(PLANS_PER_STATEMENT).collect();
-        let Some(ids) = insert_returning_ids(txn, &chunk).await? else {
-            return Ok(false);
-        };
-        for mut active in chunk {
-            let key = (
-                *active.organisation_id.as_ref(),
-                active.title_key.as_ref().clone(),
-            );
-            let Some(id) = ids.get(&key) else {
-                return Ok(false);
-            };
-            active.id = Set(*id);
-            let plan = active.try_into_model().map_err(AppError::from)?;
-            let articles = creates.remove(&key).unwrap_or_default();
-            links.extend(articles.iter().map(|n| (plan.id, *n)));
-            let after = Snapshot {
-                plan: &plan,
-                articles: &articles,
-            };
-            audit_entries.push(Pending::new(
-                "action_plan.create",
-                "ActionPlan",
-                plan.id,
-                None,
-                Some(&after),
-            )?);
-        }
+    if !batch::insert_new(txn, &mut creates).await?
+        || !batch::update_versioned(txn, &updates).await?
+    {
+        return Ok(false);
     }
-    let mut replaced = Vec::new();
-    for (stored, stored_articles, facts, articles) in updates {
-        let mut active: action_plan::ActiveModel = (*stored).clone().into();
-        planning::apply(&mut active, facts);
-        active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
-        active.version = Set(stored.version + 1);
-        active.updated_at = Set(now);
-        let result = action_plan::Entity::update_many()
-            .set(active.clone())
-            .filter(action_plan::Column::Id.eq(stored.id))
-            .filter(action_plan::Column::Version.eq(stored.version))
+    let replaced: Vec<i32> = updates.iter().map(|(stored, _)| stored.id).collect();
+    for slice in replaced.chunks(prefetch::IDS_PER_STATEMENT) {
+        action_plan_article::Entity::delete_many()
+            .filter(action_plan_article::Column::ActionPlanId.is_in(slice.to_vec()))
             .exec(txn)
             .await?;
-        if result.rows_affected != 1 {
-            return Ok(false);
+    }
+    let mut links = Vec::new();
+    let new_links = creates.iter().zip(&created_articles);
+    let changed_links = updates
+        .iter()
+        .map(|(_, updated)| updated)
+        .zip(updated_articles.iter().map(|(_, articles)| articles));
+    for (plan, articles) in new_links.chain(changed_links) {
+        for number in articles {
+            links.push(plan.id.into());
+            links.push((*number).into());
         }
-        let updated = active.try_into_model().map_err(AppError::from)?;
-        replaced.push(stored.id);
-        links.extend(articles.iter().map(|n| (stored.id, *n)));
+    }
+    batch::insert_rows(
+        txn,
+        "action_plan_article",
+        &["action_plan_id", "article_number"],
+        links,
+    )
+    .await?;
+    let mut audit_entries = Vec::with_capacity(creates.len() + updates.len());
+    for (plan, articles) in creates.iter().zip(&created_articles) {
+        let after = Snapshot { plan, articles };
+        audit_entries.push(Pending::new(
+            "action_plan.create",
+            "ActionPlan",
+            plan.id,
+            None,
+            Some(&after),
+        )?);
+    }
+    for ((stored, updated), (stored_articles, articles)) in updates.iter().zip(&updated_articles) {
         let before = Snapshot {
-            plan: &stored,
-            articles: &stored_articles,
+            plan: stored,
+            articles: stored_articles,
         };
         let after = Snapshot {
-            plan: &updated,
-            articles: &articles,
+            plan: updated,
+            articles,
         };
         audit_entries.push(Pending::new(
             "action_plan.update",
@@ -358,49 +366,7 @@ pub async fn write(
             Some(&after),
         )?);
     }
-    for slice in replaced.chunks(IDS_PER_STATEMENT) {
-        action_plan_article::Entity::delete_many()
-            .filter(action_plan_article::Column::ActionPlanId.is_in(slice.to_vec()))
-            .exec(txn)
-            .await?;
-    }
-    for slice in links.chunks(LINKS_PER_STATEMENT) {
-        action_plan_article::Entity::insert_many(slice.iter().map(|(plan, number)| {
-            action_plan_article::ActiveModel {
-                action_plan_id: Set(*plan),
-                article_number: Set(*number),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
+    drop((creates, created_articles, updates, updated_articles));
     audit::record_all(txn, request, actor, audit_entries).await?;
     Ok(true)
-}
-
-/// Inserts plans in one statement and returns their ids by organisation and title key;
-/// `None` when one of them exists already (another writer created it since it was read).
-async fn insert_returning_ids(
-    txn: &DatabaseTransaction,
-    plans: &[action_plan::ActiveModel],
-) -> AppResult<Option<HashMap<(i32, String), i32>>> {
-    let mut insert = action_plan::Entity::insert_many(plans.iter().cloned()).into_query();
-    insert.returning(Query::returning().columns([
-        action_plan::Column::Id,
-        action_plan::Column::OrganisationId,
-        action_plan::Column::TitleKey,
-    ]));
-    let rows = match txn.query_all(&insert).await {
-        Ok(rows) => rows,
-        Err(err) if is_unique_violation(&err) => return Ok(None),
-        Err(err) => return Err(err.into()),
-    };
-    let mut ids = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let id: i32 = row.try_get("", "id")?;
-        let organisation_id: i32 = row.try_get("", "organisation_id")?;
-        let title_key: String = row.try_get("", "title_key")?;
-        ids.insert((organisation_id, title_key), id);
-    }
-    Ok((ids.len() == plans.len()).then_some(ids))
 }

@@ -3,7 +3,8 @@
 //! the plans and reports read once (no transaction), then the new reports are inserted
 //! with multi-row statements and the changed summaries updated, in one short transaction.
 
-use super::prefetch::Organisations;
+use super::batch;
+use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
 use super::{ImportFailure, Tally, reported};
@@ -11,14 +12,13 @@ use crate::domain::dates;
 use crate::domain::names::search_key;
 use crate::domain::register::DataOrigin;
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, Pending};
 use crate::services::writing::{RequestContext, Validator};
 use chrono::{NaiveDate, Utc};
 use entity::{action_plan, follow_up_report};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -34,10 +34,6 @@ pub static COLUMNS: Columns = Columns {
     read_only: &["organisation_name", "data_origin", "updated_at"],
 };
 
-/// Reports per insert statement (seven values each).
-const REPORTS_PER_STATEMENT: usize = 1_000;
-/// Ids per `IN (…)` list.
-const IDS_PER_STATEMENT: usize = 500;
 /// The longest summary a report takes, as a single write allows.
 const SUMMARY_MAX: usize = 10_000;
 
@@ -90,50 +86,46 @@ fn read(record: &Record) -> AppResult<(String, String, NaiveDate, String)> {
 /// The plans of the organisations, by organisation and title key.
 async fn plans_of(
     db: &impl ConnectionTrait,
-    organisation_ids: &BTreeSet<i32>,
+    organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), action_plan::Model>> {
-    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
-    let mut plans = HashMap::new();
-    for slice in ids.chunks(IDS_PER_STATEMENT) {
-        for plan in action_plan::Entity::find()
-            .filter(action_plan::Column::OrganisationId.is_in(slice.to_vec()))
-            .all(db)
-            .await?
-        {
-            plans.insert((plan.organisation_id, plan.title_key.clone()), plan);
-        }
-    }
-    Ok(plans)
+    let plans = prefetch::in_slices(db, organisation_ids, |slice| {
+        action_plan::Entity::find()
+            .filter(action_plan::Column::OrganisationId.is_in(slice))
+            .into_model::<action_plan::Model>()
+    })
+    .await?;
+    Ok(plans
+        .into_iter()
+        .map(|plan| ((plan.organisation_id, plan.title_key.clone()), plan))
+        .collect())
 }
 
 /// The stored reports of the organisations' plans, by plan and date.
 async fn reports_of(
     db: &impl ConnectionTrait,
-    organisation_ids: &BTreeSet<i32>,
+    organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), follow_up_report::Model>> {
-    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
-    let mut reports = HashMap::new();
-    for slice in ids.chunks(IDS_PER_STATEMENT) {
-        let found = follow_up_report::Entity::find()
+    let reports = prefetch::in_slices(db, organisation_ids, |slice| {
+        follow_up_report::Entity::find()
             .filter(
                 Expr::col(follow_up_report::Column::ActionPlanId).in_subquery(
                     Query::select()
                         .column(action_plan::Column::Id)
                         .from(action_plan::Entity)
-                        .and_where(action_plan::Column::OrganisationId.is_in(slice.to_vec()))
+                        .and_where(action_plan::Column::OrganisationId.is_in(slice))
                         .to_owned(),
                 ),
             )
-            .all(db)
-            .await?;
-        for report in found {
-            reports.insert((report.action_plan_id, report.reported_on.clone()), report);
-        }
-    }
-    Ok(reports)
+            .into_model::<follow_up_report::Model>()
+    })
+    .await?;
+    Ok(reports
+        .into_iter()
+        .map(|report| ((report.action_plan_id, report.reported_on.clone()), report))
+        .collect())
 }
 
-/// The checks `planning::add_follow_up_in` makes of a new report.
+/// The checks `planning::add_follow_up` makes of a new report.
 fn check_new(plan: &action_plan::Model, reported_on: NaiveDate, summary: &str) -> AppResult<()> {
     let mut v = Validator::new();
     v.register_date("reportedOn", reported_on);
@@ -185,8 +177,9 @@ pub async fn prepare(
         return Err(ImportFailure::Rejected(errors));
     }
     let organisation_ids: BTreeSet<i32> = valid.iter().map(|row| row.1).collect();
-    let plans = plans_of(db, &organisation_ids).await?;
-    let mut stored = reports_of(db, &organisation_ids).await?;
+    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
+    let plans = plans_of(db, &ids).await?;
+    let mut stored = reports_of(db, &ids).await?;
     let mut tally = Tally {
         rows: records.len(),
         ..Default::default()
@@ -265,22 +258,19 @@ pub async fn prepare(
 /// Whether the plans the rows were checked against are still as they were read (a plan
 /// re-adopted or retitled since would make a checked row wrong).
 async fn plans_unchanged(txn: &DatabaseTransaction, seen: &[PlanSeen]) -> AppResult<bool> {
-    for slice in seen.chunks(IDS_PER_STATEMENT) {
-        let now: HashMap<i32, i32> = action_plan::Entity::find()
+    let ids: Vec<i32> = seen.iter().map(|p| p.id).collect();
+    let now: HashMap<i32, i32> = prefetch::in_slices(txn, &ids, |slice| {
+        action_plan::Entity::find()
             .select_only()
             .column(action_plan::Column::Id)
             .column(action_plan::Column::Version)
-            .filter(action_plan::Column::Id.is_in(slice.iter().map(|p| p.id)))
+            .filter(action_plan::Column::Id.is_in(slice))
             .into_tuple::<(i32, i32)>()
-            .all(txn)
-            .await?
-            .into_iter()
-            .collect();
-        if slice.iter().any(|p| now.get(&p.id) != Some(&p.version)) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    })
+    .await?
+    .into_iter()
+    .collect();
+    Ok(seen.iter().all(|p| now.get(&p.id) == Some(&p.version)))
 }
 
 /// Writes what `prepare` decided. `Ok(false)` when the stored rows moved since they were
@@ -292,14 +282,12 @@ pub async fn write(
     request: &RequestContext,
     prepared: Prepared,
 ) -> AppResult<bool> {
-    let Some(actor) = request.caller.principal() else {
-        return Ok(true);
-    };
     if !plans_unchanged(txn, &prepared.plans).await? {
         return Ok(false);
     }
     let now = Utc::now();
-    let mut audit_entries = Vec::with_capacity(prepared.writes.len());
+    let origin = DataOrigin::Reported.as_str();
+    let mut updates = Vec::new();
     let mut creates = Vec::new();
     for write in prepared.writes {
         match write {
@@ -311,117 +299,32 @@ pub async fn write(
                 id: 0,
                 action_plan_id: plan_id,
                 reported_on,
-                summary: summary.trim().to_owned(),
-                data_origin: DataOrigin::Reported.as_str().to_owned(),
+                summary: trimmed(summary),
+                data_origin: origin.to_owned(),
                 version: 1,
                 created_at: now,
                 updated_at: now,
             }),
             Write::Update { stored, summary } => {
                 let updated = follow_up_report::Model {
-                    summary: summary.trim().to_owned(),
-                    data_origin: DataOrigin::Reported.as_str().to_owned(),
+                    summary: trimmed(summary),
+                    data_origin: origin.to_owned(),
                     version: stored.version + 1,
                     updated_at: now,
                     ..stored.clone()
                 };
-                let result = follow_up_report::Entity::update_many()
-                    .col_expr(
-                        follow_up_report::Column::Summary,
-                        Expr::value(updated.summary.clone()),
-                    )
-                    .col_expr(
-                        follow_up_report::Column::DataOrigin,
-                        Expr::value(updated.data_origin.clone()),
-                    )
-                    .col_expr(
-                        follow_up_report::Column::Version,
-                        Expr::value(updated.version),
-                    )
-                    .col_expr(follow_up_report::Column::UpdatedAt, Expr::value(now))
-                    .filter(follow_up_report::Column::Id.eq(stored.id))
-                    .filter(follow_up_report::Column::Version.eq(stored.version))
-                    .exec(txn)
-                    .await?;
-                if result.rows_affected != 1 {
-                    return Ok(false);
-                }
-                audit_entries.push(Pending::new(
-                    "follow_up_report.update",
-                    "FollowUpReport",
-                    stored.id,
-                    Some(&stored),
-                    Some(&updated),
-                )?);
+                updates.push((stored, updated));
             }
         }
     }
-    for chunk in creates.chunks_mut(REPORTS_PER_STATEMENT) {
-        if !insert_new(txn, chunk).await? {
-            return Ok(false);
-        }
-        for created in chunk.iter() {
-            audit_entries.push(Pending::new(
-                "follow_up_report.add",
-                "FollowUpReport",
-                created.id,
-                None,
-                Some(created),
-            )?);
-        }
-    }
-    audit::record_all(txn, request, actor, audit_entries).await?;
-    Ok(true)
+    batch::write(txn, request, updates, creates).await
 }
 
-/// Inserts reports in one statement and sets their ids; `false` when one of them exists
-/// already (another writer added it since it was read), which the statement skips.
-async fn insert_new(
-    txn: &DatabaseTransaction,
-    reports: &mut [follow_up_report::Model],
-) -> AppResult<bool> {
-    let mut insert = follow_up_report::Entity::insert_many(reports.iter().map(|r| {
-        follow_up_report::ActiveModel {
-            action_plan_id: Set(r.action_plan_id),
-            reported_on: Set(r.reported_on.clone()),
-            summary: Set(r.summary.clone()),
-            data_origin: Set(r.data_origin.clone()),
-            version: Set(r.version),
-            created_at: Set(r.created_at),
-            updated_at: Set(r.updated_at),
-            ..Default::default()
-        }
-    }))
-    .on_conflict(
-        OnConflict::columns([
-            follow_up_report::Column::ActionPlanId,
-            follow_up_report::Column::ReportedOn,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .into_query();
-    insert.returning(Query::returning().columns([
-        follow_up_report::Column::Id,
-        follow_up_report::Column::ActionPlanId,
-        follow_up_report::Column::ReportedOn,
-    ]));
-    let rows = txn.query_all(&insert).await?;
-    let mut ids = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let id: i32 = row.try_get("", "id")?;
-        let plan_id: i32 = row.try_get("", "action_plan_id")?;
-        let reported_on: String = row.try_get("", "reported_on")?;
-        ids.insert((plan_id, reported_on), id);
+/// A summary as stored: trimmed, reusing the row's own text when it has no outer space.
+fn trimmed(summary: String) -> String {
+    if summary.trim().len() == summary.len() {
+        summary
+    } else {
+        summary.trim().to_owned()
     }
-    if ids.len() != reports.len() {
-        return Ok(false);
-    }
-    for report in reports.iter_mut() {
-        match ids.get(&(report.action_plan_id, report.reported_on.clone())) {
-            Some(id) => report.id = *id,
-            None => return Ok(false),
-        }
-    }
-    Ok(true)
 }

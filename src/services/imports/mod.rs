@@ -20,6 +20,7 @@
 //! transaction that locks the organisations first.
 
 mod action_plans;
+mod batch;
 mod follow_ups;
 mod participations;
 mod prefetch;

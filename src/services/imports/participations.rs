@@ -4,21 +4,20 @@
 //! the new participations are inserted with multi-row statements and the ended ones
 //! updated, in one short transaction.
 
-use super::prefetch::Organisations;
+use super::batch;
+use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
 use super::{ImportFailure, Tally, reported};
 use crate::domain::register::DataOrigin;
 use crate::domain::support::ParticipationRole;
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, Pending};
 use crate::services::writing::{RequestContext, Validator};
 use chrono::Utc;
 use entity::{programme_participation, support_programme};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,11 +27,6 @@ pub static COLUMNS: Columns = Columns {
     optional: &["to_year", "role"],
     read_only: &["organisation_name", "data_origin", "updated_at"],
 };
-
-/// Participations per insert statement (nine values each).
-const PARTICIPATIONS_PER_STATEMENT: usize = 1_000;
-/// Ids per `IN (…)` list.
-const IDS_PER_STATEMENT: usize = 500;
 
 const ALREADY_TAKES_PART: &str =
     "the organisation already takes part in the programme in these years";
@@ -102,22 +96,17 @@ async fn programmes(
 /// Every participation of the organisations.
 async fn participations_of(
     db: &impl ConnectionTrait,
-    organisation_ids: &BTreeSet<i32>,
+    organisation_ids: &[i32],
 ) -> AppResult<Vec<programme_participation::Model>> {
-    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
-    let mut found = Vec::new();
-    for slice in ids.chunks(IDS_PER_STATEMENT) {
-        found.extend(
-            programme_participation::Entity::find()
-                .filter(programme_participation::Column::OrganisationId.is_in(slice.to_vec()))
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(found)
+    prefetch::in_slices(db, organisation_ids, |slice| {
+        programme_participation::Entity::find()
+            .filter(programme_participation::Column::OrganisationId.is_in(slice))
+            .into_model()
+    })
+    .await
 }
 
-/// The checks `supporting::add_participation_in` makes of a new participation's years.
+/// The checks `supporting::add_participation` makes of a new participation's years.
 fn check_new(programme: &support_programme::Model, row: &Row) -> AppResult<()> {
     let mut v = Validator::new();
     v.year("fromYear", row.from_year);
@@ -147,7 +136,7 @@ fn check_new(programme: &support_programme::Model, row: &Row) -> AppResult<()> {
     v.finish()
 }
 
-/// The checks `supporting::end_participation_in` makes of an end year.
+/// The checks `supporting::end_participation` makes of an end year.
 fn check_end(stored: &programme_participation::Model, to_year: i32) -> AppResult<()> {
     let mut v = Validator::new();
     v.year("toYear", to_year);
@@ -200,7 +189,8 @@ pub async fn prepare(
     }
     let organisation_ids: BTreeSet<i32> = rows.iter().map(|r| r.organisation_id).collect();
     let programmes = programmes(db).await?;
-    let stored = participations_of(db, &organisation_ids).await?;
+    let ids: Vec<i32> = organisation_ids.iter().copied().collect();
+    let stored = participations_of(db, &ids).await?;
     let seen: HashMap<i32, i32> = stored.iter().map(|p| (p.id, p.version)).collect();
     // The years each organisation takes part in each programme once the import is
     // written: the stored participations (as ended by the import) and the new ones.
@@ -336,25 +326,19 @@ pub async fn prepare(
 /// against (the caller holds the organisations' locks).
 async fn unchanged_since(txn: &DatabaseTransaction, prepared: &Prepared) -> AppResult<bool> {
     let ids: Vec<i32> = prepared.organisation_ids.iter().copied().collect();
-    let mut count = 0;
-    for slice in ids.chunks(IDS_PER_STATEMENT) {
-        let now: Vec<(i32, i32)> = programme_participation::Entity::find()
+    let now: Vec<(i32, i32)> = prefetch::in_slices(txn, &ids, |slice| {
+        programme_participation::Entity::find()
             .select_only()
             .column(programme_participation::Column::Id)
             .column(programme_participation::Column::Version)
-            .filter(programme_participation::Column::OrganisationId.is_in(slice.to_vec()))
+            .filter(programme_participation::Column::OrganisationId.is_in(slice))
             .into_tuple()
-            .all(txn)
-            .await?;
-        count += now.len();
-        if now
+    })
+    .await?;
+    Ok(now.len() == prepared.seen.len()
+        && now
             .iter()
-            .any(|(id, version)| prepared.seen.get(id) != Some(version))
-        {
-            return Ok(false);
-        }
-    }
-    Ok(count == prepared.seen.len())
+            .all(|(id, version)| prepared.seen.get(id) == Some(version)))
 }
 
 /// Writes what `prepare` decided. `Ok(false)` when the organisations' participations
@@ -365,14 +349,11 @@ pub async fn write(
     request: &RequestContext,
     prepared: Prepared,
 ) -> AppResult<bool> {
-    let Some(actor) = request.caller.principal() else {
-        return Ok(true);
-    };
     if !unchanged_since(txn, &prepared).await? {
         return Ok(false);
     }
     let now = Utc::now();
-    let mut audit_entries = Vec::with_capacity(prepared.writes.len());
+    let mut updates = Vec::new();
     let mut creates = Vec::new();
     for write in prepared.writes {
         match write {
@@ -384,104 +365,9 @@ pub async fn write(
                     updated_at: now,
                     ..stored.clone()
                 };
-                let result = programme_participation::Entity::update_many()
-                    .col_expr(
-                        programme_participation::Column::ToYear,
-                        Expr::value(to_year),
-                    )
-                    .col_expr(
-                        programme_participation::Column::Version,
-                        Expr::value(updated.version),
-                    )
-                    .col_expr(programme_participation::Column::UpdatedAt, Expr::value(now))
-                    .filter(programme_participation::Column::Id.eq(stored.id))
-                    .filter(programme_participation::Column::Version.eq(stored.version))
-                    .exec(txn)
-                    .await?;
-                if result.rows_affected != 1 {
-                    return Ok(false);
-                }
-                audit_entries.push(Pending::new(
-                    "programme_participation.end",
-                    "ProgrammeParticipation",
-                    stored.id,
-                    Some(&stored),
-                    Some(&updated),
-                )?);
+                updates.push((stored, updated));
             }
         }
     }
-    for chunk in creates.chunks_mut(PARTICIPATIONS_PER_STATEMENT) {
-        if !insert_new(txn, chunk).await? {
-            return Ok(false);
-        }
-        for created in chunk.iter() {
-            audit_entries.push(Pending::new(
-                "programme_participation.add",
-                "ProgrammeParticipation",
-                created.id,
-                None,
-                Some(created),
-            )?);
-        }
-    }
-    audit::record_all(txn, request, actor, audit_entries).await?;
-    Ok(true)
-}
-
-/// Inserts participations in one statement and sets their ids; `false` when one of them
-/// exists already (another writer added it since it was read), which the statement skips.
-async fn insert_new(
-    txn: &DatabaseTransaction,
-    participations: &mut [programme_participation::Model],
-) -> AppResult<bool> {
-    let mut insert = programme_participation::Entity::insert_many(participations.iter().map(|p| {
-        programme_participation::ActiveModel {
-            organisation_id: Set(p.organisation_id),
-            programme_id: Set(p.programme_id),
-            from_year: Set(p.from_year),
-            to_year: Set(p.to_year),
-            role: Set(p.role.clone()),
-            data_origin: Set(p.data_origin.clone()),
-            version: Set(p.version),
-            created_at: Set(p.created_at),
-            updated_at: Set(p.updated_at),
-            ..Default::default()
-        }
-    }))
-    .on_conflict(
-        OnConflict::columns([
-            programme_participation::Column::OrganisationId,
-            programme_participation::Column::ProgrammeId,
-            programme_participation::Column::FromYear,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .into_query();
-    insert.returning(Query::returning().columns([
-        programme_participation::Column::Id,
-        programme_participation::Column::OrganisationId,
-        programme_participation::Column::ProgrammeId,
-        programme_participation::Column::FromYear,
-    ]));
-    let rows = txn.query_all(&insert).await?;
-    let mut ids = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let id: i32 = row.try_get("", "id")?;
-        let organisation_id: i32 = row.try_get("", "organisation_id")?;
-        let programme_id: i32 = row.try_get("", "programme_id")?;
-        let from_year: i32 = row.try_get("", "from_year")?;
-        ids.insert((organisation_id, programme_id, from_year), id);
-    }
-    if ids.len() != participations.len() {
-        return Ok(false);
-    }
-    for p in participations.iter_mut() {
-        match ids.get(&(p.organisation_id, p.programme_id, p.from_year)) {
-            Some(id) => p.id = *id,
-            None => return Ok(false),
-        }
-    }
-    Ok(true)
+    batch::write(txn, request, updates, creates).await
 }

@@ -7,7 +7,7 @@ use crate::domain::codes::normalise_organisation_code;
 use crate::error::{AppError, AppResult};
 use crate::services::writing::RequestContext;
 use entity::{charter_article, organisation};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Selector, SelectorTrait};
 use std::collections::{HashMap, HashSet};
 
 /// The organisations, by code and by regional county code, resolved as
@@ -69,4 +69,22 @@ pub async fn article_numbers(db: &impl ConnectionTrait) -> AppResult<HashSet<i32
         .await?
         .into_iter()
         .collect())
+}
+
+/// Ids per `IN (…)` list: far under both engines' limit on bound values, and one slice
+/// covers every organisation of the register.
+pub const IDS_PER_STATEMENT: usize = 500;
+
+/// Runs `query` once per slice of `ids` and gathers its rows: the engines bound the
+/// values one statement binds.
+pub async fn in_slices<S: SelectorTrait>(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    query: impl Fn(Vec<i32>) -> Selector<S>,
+) -> AppResult<Vec<S::Item>> {
+    let mut rows = Vec::new();
+    for slice in ids.chunks(IDS_PER_STATEMENT) {
+        rows.extend(query(slice.to_vec()).all(db).await?);
+    }
+    Ok(rows)
 }

@@ -147,6 +147,22 @@ pub(crate) fn apply(active: &mut action_plan::ActiveModel, facts: PlanFacts) {
     active.document_url = Set(facts.document_url);
 }
 
+/// A plan as it reads once what a plan says is applied (as `apply` sets it on a row).
+pub(crate) fn applied(plan: action_plan::Model, facts: PlanFacts) -> action_plan::Model {
+    action_plan::Model {
+        title_key: search_key(&facts.title),
+        title: facts.title.trim().to_owned(),
+        adopted_on: facts.adopted_on.map(dates::format),
+        decision_body: facts.decision_body.as_str().to_owned(),
+        period_start_year: facts.period_start_year,
+        period_end_year: facts.period_end_year,
+        priorities: facts.priorities,
+        resources: facts.resources,
+        document_url: facts.document_url,
+        ..plan
+    }
+}
+
 fn columns() -> Versioned<action_plan::Entity> {
     Versioned {
         id: action_plan::Column::Id,
@@ -190,59 +206,48 @@ pub async fn create(
     article_numbers: Vec<i32>,
 ) -> AppResult<action_plan::Model> {
     writing::transaction(db, async |txn| {
-        create_in(txn, request, organisation_code, facts, article_numbers).await
+        policy::authenticated(&request.caller)?;
+        let organisation = organisations::by_code(txn, organisation_code)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "organisationCode",
+                    "NOT_FOUND",
+                    format!("no organisation has the code {organisation_code:?}"),
+                )
+            })?;
+        let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
+        writing::lock_organisation(txn, organisation.id).await?;
+        let mut v = Validator::new();
+        validate(&facts, &mut v);
+        check_title_free(txn, organisation.id, None, &facts.title, &mut v).await?;
+        let articles = validate_articles(txn, &article_numbers, &mut v).await?;
+        v.finish()?;
+        let now = Utc::now();
+        let mut active = action_plan::ActiveModel {
+            organisation_id: Set(organisation.id),
+            data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        let title = facts.title.trim().to_owned();
+        apply(&mut active, facts);
+        let created = active
+            .insert(txn)
+            .await
+            .map_err(writing::duplicate_on("title", title_taken(&title)))?;
+        replace_articles(txn, created.id, &articles).await?;
+        let after = Snapshot {
+            plan: &created,
+            articles: &articles,
+        };
+        let change = Change::created("action_plan.create", "ActionPlan", created.id, &after);
+        audit::record(txn, request, actor, change).await?;
+        Ok(created)
     })
     .await
-}
-
-/// As `create`, inside a transaction the caller commits (imports write many rows in one).
-pub async fn create_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    organisation_code: &str,
-    facts: PlanFacts,
-    article_numbers: Vec<i32>,
-) -> AppResult<action_plan::Model> {
-    policy::authenticated(&request.caller)?;
-    let organisation = organisations::by_code(txn, organisation_code)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "organisationCode",
-                "NOT_FOUND",
-                format!("no organisation has the code {organisation_code:?}"),
-            )
-        })?;
-    let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
-    writing::lock_organisation(txn, organisation.id).await?;
-    let mut v = Validator::new();
-    validate(&facts, &mut v);
-    check_title_free(txn, organisation.id, None, &facts.title, &mut v).await?;
-    let articles = validate_articles(txn, &article_numbers, &mut v).await?;
-    v.finish()?;
-    let now = Utc::now();
-    let mut active = action_plan::ActiveModel {
-        organisation_id: Set(organisation.id),
-        data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let title = facts.title.trim().to_owned();
-    apply(&mut active, facts);
-    let created = active
-        .insert(txn)
-        .await
-        .map_err(writing::duplicate_on("title", title_taken(&title)))?;
-    replace_articles(txn, created.id, &articles).await?;
-    let after = Snapshot {
-        plan: &created,
-        articles: &articles,
-    };
-    let change = Change::created("action_plan.create", "ActionPlan", created.id, &after);
-    audit::record(txn, request, actor, change).await?;
-    Ok(created)
 }
 
 async fn for_write<'a>(
@@ -269,53 +274,41 @@ pub async fn update(
     article_numbers: Option<Vec<i32>>,
 ) -> AppResult<action_plan::Model> {
     writing::transaction(db, async |txn| {
-        update_in(txn, request, id, version, facts, article_numbers).await
+        let (stored, actor) = for_write(txn, request, id).await?;
+        check_version("action plan", version, stored.version)?;
+        writing::lock_organisation(txn, stored.organisation_id).await?;
+        let mut v = Validator::new();
+        validate(&facts, &mut v);
+        check_title_free(txn, stored.organisation_id, Some(id), &facts.title, &mut v).await?;
+        let articles = match &article_numbers {
+            Some(numbers) => Some(validate_articles(txn, numbers, &mut v).await?),
+            None => None,
+        };
+        v.finish()?;
+        let before_articles = articles_of(txn, id).await?;
+        let mut active: action_plan::ActiveModel = stored.clone().into();
+        apply(&mut active, facts);
+        active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
+        // The organisation is locked and the title checked free: a collision here could only
+        // come from a writer that skipped the lock, and answers CONFLICT.
+        let updated = save_versioned(txn, "action plan", columns(), active, id, version).await?;
+        if let Some(articles) = &articles {
+            replace_articles(txn, id, articles).await?;
+        }
+        let after_articles = articles_of(txn, id).await?;
+        let before = Snapshot {
+            plan: &stored,
+            articles: &before_articles,
+        };
+        let after = Snapshot {
+            plan: &updated,
+            articles: &after_articles,
+        };
+        let change = Change::updated("action_plan.update", "ActionPlan", id, &before, &after);
+        audit::record(txn, request, actor, change).await?;
+        Ok(updated)
     })
     .await
-}
-
-/// As `update`, inside a transaction the caller commits (imports write many rows in one).
-pub async fn update_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    id: i32,
-    version: i32,
-    facts: PlanFacts,
-    article_numbers: Option<Vec<i32>>,
-) -> AppResult<action_plan::Model> {
-    let (stored, actor) = for_write(txn, request, id).await?;
-    check_version("action plan", version, stored.version)?;
-    writing::lock_organisation(txn, stored.organisation_id).await?;
-    let mut v = Validator::new();
-    validate(&facts, &mut v);
-    check_title_free(txn, stored.organisation_id, Some(id), &facts.title, &mut v).await?;
-    let articles = match &article_numbers {
-        Some(numbers) => Some(validate_articles(txn, numbers, &mut v).await?),
-        None => None,
-    };
-    v.finish()?;
-    let before_articles = articles_of(txn, id).await?;
-    let mut active: action_plan::ActiveModel = stored.clone().into();
-    apply(&mut active, facts);
-    active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
-    // The organisation is locked and the title checked free: a collision here could only
-    // come from a writer that skipped the lock, and answers CONFLICT.
-    let updated = save_versioned(txn, "action plan", columns(), active, id, version).await?;
-    if let Some(articles) = &articles {
-        replace_articles(txn, id, articles).await?;
-    }
-    let after_articles = articles_of(txn, id).await?;
-    let before = Snapshot {
-        plan: &stored,
-        articles: &before_articles,
-    };
-    let after = Snapshot {
-        plan: &updated,
-        articles: &after_articles,
-    };
-    let change = Change::updated("action_plan.update", "ActionPlan", id, &before, &after);
-    audit::record(txn, request, actor, change).await?;
-    Ok(updated)
 }
 
 /// Sets the articles a plan addresses (bumps the plan's version).
@@ -327,52 +320,41 @@ pub async fn set_articles(
     article_numbers: Vec<i32>,
 ) -> AppResult<action_plan::Model> {
     writing::transaction(db, async |txn| {
-        set_articles_in(txn, request, id, version, article_numbers).await
+        let (stored, actor) = for_write(txn, request, id).await?;
+        check_version("action plan", version, stored.version)?;
+        let mut v = Validator::new();
+        let articles = validate_articles(txn, &article_numbers, &mut v).await?;
+        v.finish()?;
+        let before_articles = articles_of(txn, id).await?;
+        let updated = save_versioned(
+            txn,
+            "action plan",
+            columns(),
+            <action_plan::ActiveModel as Default>::default(),
+            id,
+            version,
+        )
+        .await?;
+        replace_articles(txn, id, &articles).await?;
+        let before = Snapshot {
+            plan: &stored,
+            articles: &before_articles,
+        };
+        let after = Snapshot {
+            plan: &updated,
+            articles: &articles,
+        };
+        let change = Change::updated(
+            "action_plan.set_articles",
+            "ActionPlan",
+            id,
+            &before,
+            &after,
+        );
+        audit::record(txn, request, actor, change).await?;
+        Ok(updated)
     })
     .await
-}
-
-/// As `set_articles`, inside a transaction the caller commits (imports write many rows in one).
-pub async fn set_articles_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    id: i32,
-    version: i32,
-    article_numbers: Vec<i32>,
-) -> AppResult<action_plan::Model> {
-    let (stored, actor) = for_write(txn, request, id).await?;
-    check_version("action plan", version, stored.version)?;
-    let mut v = Validator::new();
-    let articles = validate_articles(txn, &article_numbers, &mut v).await?;
-    v.finish()?;
-    let before_articles = articles_of(txn, id).await?;
-    let updated = save_versioned(
-        txn,
-        "action plan",
-        columns(),
-        <action_plan::ActiveModel as Default>::default(),
-        id,
-        version,
-    )
-    .await?;
-    replace_articles(txn, id, &articles).await?;
-    let before = Snapshot {
-        plan: &stored,
-        articles: &before_articles,
-    };
-    let after = Snapshot {
-        plan: &updated,
-        articles: &articles,
-    };
-    let change = Change::updated(
-        "action_plan.set_articles",
-        "ActionPlan",
-        id,
-        &before,
-        &after,
-    );
-    audit::record(txn, request, actor, change).await?;
-    Ok(updated)
 }
 
 fn report_exists(day: &str) -> String {
@@ -388,114 +370,61 @@ pub async fn add_follow_up(
     summary: String,
 ) -> AppResult<follow_up_report::Model> {
     writing::transaction(db, async |txn| {
-        add_follow_up_in(txn, request, plan_id, reported_on, summary).await
+        let (plan, actor) = for_write(txn, request, plan_id).await?;
+        writing::lock_organisation(txn, plan.organisation_id).await?;
+        let mut v = Validator::new();
+        v.register_date("reportedOn", reported_on);
+        v.text("summary", &summary, 10_000);
+        let day = dates::format(reported_on);
+        v.check(
+            action_plans::follow_up_on(txn, plan.id, &day)
+                .await?
+                .is_none(),
+            "reportedOn",
+            "DUPLICATE",
+            report_exists(&day),
+        );
+        match &plan.adopted_on {
+            None => v.error(
+                "actionPlanId",
+                "INVALID",
+                "only an adopted plan can be followed up",
+            ),
+            Some(adopted) => v.check(
+                dates::format(reported_on) >= *adopted,
+                "reportedOn",
+                "ORDER",
+                format!("a follow-up cannot precede the plan's adoption on {adopted}"),
+            ),
+        }
+        v.finish()?;
+        let now = Utc::now();
+        let created = follow_up_report::ActiveModel {
+            action_plan_id: Set(plan.id),
+            reported_on: Set(day.clone()),
+            summary: Set(summary.trim().to_owned()),
+            data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(writing::duplicate_on("reportedOn", report_exists(&day)))?;
+        audit::record(
+            txn,
+            request,
+            actor,
+            Change::created(
+                "follow_up_report.add",
+                "FollowUpReport",
+                created.id,
+                &created,
+            ),
+        )
+        .await?;
+        Ok(created)
     })
     .await
-}
-
-/// As `add_follow_up`, inside a transaction the caller commits (imports write many rows in one).
-pub async fn add_follow_up_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    plan_id: i32,
-    reported_on: NaiveDate,
-    summary: String,
-) -> AppResult<follow_up_report::Model> {
-    let (plan, actor) = for_write(txn, request, plan_id).await?;
-    writing::lock_organisation(txn, plan.organisation_id).await?;
-    let mut v = Validator::new();
-    v.register_date("reportedOn", reported_on);
-    v.text("summary", &summary, 10_000);
-    let day = dates::format(reported_on);
-    v.check(
-        action_plans::follow_up_on(txn, plan.id, &day)
-            .await?
-            .is_none(),
-        "reportedOn",
-        "DUPLICATE",
-        report_exists(&day),
-    );
-    match &plan.adopted_on {
-        None => v.error(
-            "actionPlanId",
-            "INVALID",
-            "only an adopted plan can be followed up",
-        ),
-        Some(adopted) => v.check(
-            dates::format(reported_on) >= *adopted,
-            "reportedOn",
-            "ORDER",
-            format!("a follow-up cannot precede the plan's adoption on {adopted}"),
-        ),
-    }
-    v.finish()?;
-    let now = Utc::now();
-    let created = follow_up_report::ActiveModel {
-        action_plan_id: Set(plan.id),
-        reported_on: Set(day.clone()),
-        summary: Set(summary.trim().to_owned()),
-        data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .map_err(writing::duplicate_on("reportedOn", report_exists(&day)))?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change::created(
-            "follow_up_report.add",
-            "FollowUpReport",
-            created.id,
-            &created,
-        ),
-    )
-    .await?;
-    Ok(created)
-}
-
-/// Replaces a follow-up report's summary (imports upsert follow-ups by plan and date).
-pub async fn update_follow_up_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    id: i32,
-    summary: String,
-) -> AppResult<follow_up_report::Model> {
-    policy::authenticated(&request.caller)?;
-    let stored = follow_up_report::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no follow-up report {id}")))?;
-    let (_, actor) = for_write(txn, request, stored.action_plan_id).await?;
-    let mut v = Validator::new();
-    v.text("summary", &summary, 10_000);
-    v.finish()?;
-    let mut active: follow_up_report::ActiveModel = stored.clone().into();
-    active.summary = Set(summary.trim().to_owned());
-    active.data_origin = Set(DataOrigin::Reported.as_str().to_owned());
-    let columns = Versioned {
-        id: follow_up_report::Column::Id,
-        version: follow_up_report::Column::Version,
-        updated_at: follow_up_report::Column::UpdatedAt,
-    };
-    let updated =
-        save_versioned(txn, "follow-up report", columns, active, id, stored.version).await?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change::updated(
-            "follow_up_report.update",
-            "FollowUpReport",
-            id,
-            &stored,
-            &updated,
-        ),
-    )
-    .await?;
-    Ok(updated)
 }

@@ -12,8 +12,7 @@ use crate::services::{geography, organisations, programmes};
 use chrono::Utc;
 use entity::{county_board_support, county_board_support_focus, programme_participation};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 
@@ -31,118 +30,96 @@ pub async fn add_participation(
     role: ParticipationRole,
 ) -> AppResult<programme_participation::Model> {
     writing::transaction(db, async |txn| {
-        add_participation_in(
+        policy::authenticated(&request.caller)?;
+        let organisation = organisations::by_code(txn, organisation_code)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "organisationCode",
+                    "NOT_FOUND",
+                    format!("no organisation has the code {organisation_code:?}"),
+                )
+            })?;
+        let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
+        // Overlapping years are a rule over several rows that no index expresses: the
+        // organisation's lock makes the check below and the insert one step.
+        writing::lock_organisation(txn, organisation.id).await?;
+        let programme = programmes::programme_by_code(txn, programme_code)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "programmeCode",
+                    "NOT_FOUND",
+                    format!("no programme has the code {programme_code:?}"),
+                )
+            })?;
+        let mut v = Validator::new();
+        v.year("fromYear", from_year);
+        v.check(
+            from_year >= programme.start_year,
+            "fromYear",
+            "OUT_OF_RANGE",
+            format!("the programme started in {}", programme.start_year),
+        );
+        if let Some(to) = to_year {
+            v.year("toYear", to);
+            v.check(
+                to >= from_year,
+                "toYear",
+                "ORDER",
+                "must not be before fromYear",
+            );
+            if let Some(end) = programme.end_year {
+                v.check(
+                    to <= end,
+                    "toYear",
+                    "OUT_OF_RANGE",
+                    format!("the programme ended in {end}"),
+                );
+            }
+        }
+        let overlapping = programme_participation::Entity::find()
+            .filter(programme_participation::Column::OrganisationId.eq(organisation.id))
+            .filter(programme_participation::Column::ProgrammeId.eq(programme.id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .any(|p| {
+                p.to_year.is_none_or(|t| t >= from_year) && to_year.is_none_or(|t| t >= p.from_year)
+            });
+        v.check(!overlapping, "fromYear", "DUPLICATE", ALREADY_TAKES_PART);
+        v.finish()?;
+        let now = Utc::now();
+        let created = programme_participation::ActiveModel {
+            organisation_id: Set(organisation.id),
+            programme_id: Set(programme.id),
+            from_year: Set(from_year),
+            to_year: Set(to_year),
+            role: Set(role.as_str().to_owned()),
+            data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(writing::duplicate_on("fromYear", ALREADY_TAKES_PART))?;
+        audit::record(
             txn,
             request,
-            organisation_code,
-            programme_code,
-            from_year,
-            to_year,
-            role,
+            actor,
+            Change::created(
+                "programme_participation.add",
+                "ProgrammeParticipation",
+                created.id,
+                &created,
+            ),
         )
-        .await
+        .await?;
+        Ok(created)
     })
     .await
-}
-
-/// As `add_participation`, inside a transaction the caller commits (imports write many rows in one).
-pub async fn add_participation_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    organisation_code: &str,
-    programme_code: &str,
-    from_year: i32,
-    to_year: Option<i32>,
-    role: ParticipationRole,
-) -> AppResult<programme_participation::Model> {
-    policy::authenticated(&request.caller)?;
-    let organisation = organisations::by_code(txn, organisation_code)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "organisationCode",
-                "NOT_FOUND",
-                format!("no organisation has the code {organisation_code:?}"),
-            )
-        })?;
-    let actor = policy::may_write_organisation(&request.caller, organisation.id)?;
-    // Overlapping years are a rule over several rows that no index expresses: the
-    // organisation's lock makes the check below and the insert one step.
-    writing::lock_organisation(txn, organisation.id).await?;
-    let programme = programmes::programme_by_code(txn, programme_code)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "programmeCode",
-                "NOT_FOUND",
-                format!("no programme has the code {programme_code:?}"),
-            )
-        })?;
-    let mut v = Validator::new();
-    v.year("fromYear", from_year);
-    v.check(
-        from_year >= programme.start_year,
-        "fromYear",
-        "OUT_OF_RANGE",
-        format!("the programme started in {}", programme.start_year),
-    );
-    if let Some(to) = to_year {
-        v.year("toYear", to);
-        v.check(
-            to >= from_year,
-            "toYear",
-            "ORDER",
-            "must not be before fromYear",
-        );
-        if let Some(end) = programme.end_year {
-            v.check(
-                to <= end,
-                "toYear",
-                "OUT_OF_RANGE",
-                format!("the programme ended in {end}"),
-            );
-        }
-    }
-    let overlapping = programme_participation::Entity::find()
-        .filter(programme_participation::Column::OrganisationId.eq(organisation.id))
-        .filter(programme_participation::Column::ProgrammeId.eq(programme.id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .any(|p| {
-            p.to_year.is_none_or(|t| t >= from_year) && to_year.is_none_or(|t| t >= p.from_year)
-        });
-    v.check(!overlapping, "fromYear", "DUPLICATE", ALREADY_TAKES_PART);
-    v.finish()?;
-    let now = Utc::now();
-    let created = programme_participation::ActiveModel {
-        organisation_id: Set(organisation.id),
-        programme_id: Set(programme.id),
-        from_year: Set(from_year),
-        to_year: Set(to_year),
-        role: Set(role.as_str().to_owned()),
-        data_origin: Set(DataOrigin::Reported.as_str().to_owned()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .map_err(writing::duplicate_on("fromYear", ALREADY_TAKES_PART))?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change::created(
-            "programme_participation.add",
-            "ProgrammeParticipation",
-            created.id,
-            &created,
-        ),
-    )
-    .await?;
-    Ok(created)
 }
 
 /// Ends a participation in the given year.
@@ -154,64 +131,53 @@ pub async fn end_participation(
     to_year: i32,
 ) -> AppResult<programme_participation::Model> {
     writing::transaction(db, async |txn| {
-        end_participation_in(txn, request, id, version, to_year).await
+        policy::authenticated(&request.caller)?;
+        let stored = programme_participation::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no programme participation {id}")))?;
+        let actor = policy::may_write_organisation(&request.caller, stored.organisation_id)?;
+        check_version("programme participation", version, stored.version)?;
+        let mut v = Validator::new();
+        v.check(
+            stored.to_year.is_none(),
+            "id",
+            "INVALID",
+            "the participation has already ended",
+        );
+        v.year("toYear", to_year);
+        v.check(
+            to_year >= stored.from_year,
+            "toYear",
+            "ORDER",
+            format!("must not be before {}", stored.from_year),
+        );
+        v.finish()?;
+        let mut active: programme_participation::ActiveModel = stored.clone().into();
+        active.to_year = Set(Some(to_year));
+        let columns = Versioned {
+            id: programme_participation::Column::Id,
+            version: programme_participation::Column::Version,
+            updated_at: programme_participation::Column::UpdatedAt,
+        };
+        let updated =
+            save_versioned(txn, "programme participation", columns, active, id, version).await?;
+        audit::record(
+            txn,
+            request,
+            actor,
+            Change::updated(
+                "programme_participation.end",
+                "ProgrammeParticipation",
+                id,
+                &stored,
+                &updated,
+            ),
+        )
+        .await?;
+        Ok(updated)
     })
     .await
-}
-
-/// As `end_participation`, inside a transaction the caller commits (imports write many rows in one).
-pub async fn end_participation_in(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    id: i32,
-    version: i32,
-    to_year: i32,
-) -> AppResult<programme_participation::Model> {
-    policy::authenticated(&request.caller)?;
-    let stored = programme_participation::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no programme participation {id}")))?;
-    let actor = policy::may_write_organisation(&request.caller, stored.organisation_id)?;
-    check_version("programme participation", version, stored.version)?;
-    let mut v = Validator::new();
-    v.check(
-        stored.to_year.is_none(),
-        "id",
-        "INVALID",
-        "the participation has already ended",
-    );
-    v.year("toYear", to_year);
-    v.check(
-        to_year >= stored.from_year,
-        "toYear",
-        "ORDER",
-        format!("must not be before {}", stored.from_year),
-    );
-    v.finish()?;
-    let mut active: programme_participation::ActiveModel = stored.clone().into();
-    active.to_year = Set(Some(to_year));
-    let columns = Versioned {
-        id: programme_participation::Column::Id,
-        version: programme_participation::Column::Version,
-        updated_at: programme_participation::Column::UpdatedAt,
-    };
-    let updated =
-        save_versioned(txn, "programme participation", columns, active, id, version).await?;
-    audit::record(
-        txn,
-        request,
-        actor,
-        Change::updated(
-            "programme_participation.end",
-            "ProgrammeParticipation",
-            id,
-            &stored,
-            &updated,
-        ),
-    )
-    .await?;
-    Ok(updated)
 }
 
 #[derive(Serialize)]

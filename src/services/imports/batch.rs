@@ -1,0 +1,468 @@
+//! The write step every batched import shares, inside the import's one transaction: the
+//! version-checked updates and the inserts of new rows, each in as few multi-row
+//! statements as the engine's limit on bound values allows, then the audit entries and
+//! change-feed events of every written row. When another writer changed or created one
+//! of the rows since the import read them, a step answers `false`: nothing may be
+//! committed then, and the import is prepared again.
+//!
+//! The statements are written out here rather than built as entity models: one flat list
+//! of values per statement, no per-column wrapper of each row, and the same SQL text for
+//! every full chunk, so the driver prepares it once.
+
+use crate::error::AppResult;
+use crate::services::audit::{self, Pending};
+use crate::services::writing::RequestContext;
+use chrono::{DateTime, Utc};
+use entity::{action_plan, follow_up_report, programme_participation};
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, QueryResult, Statement, Value,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::Hash;
+
+/// A stored row an import creates or updates, as the batch writer writes it.
+pub trait Stored: Serialize {
+    const TABLE: &'static str;
+    /// The record type in the audit log and the change feed.
+    const RECORD_TYPE: &'static str;
+    /// The audit actions of a created and of an updated row.
+    const CREATED: &'static str;
+    const UPDATED: &'static str;
+    /// The columns an insert sets (all but the id), in `insert_values`' order.
+    const COLUMNS: &'static [&'static str];
+    /// The import key: the unique index an insert yields to, and what tells the inserted
+    /// rows apart in its answer.
+    const KEY: &'static [&'static str];
+    /// The columns an update may change (besides the version), in `change_values`' order.
+    const CHANGES: &'static [&'static str];
+    type Key: Eq + Hash;
+
+    fn id(&self) -> i32;
+    fn set_id(&mut self, id: i32);
+    fn version(&self) -> i32;
+    fn key(&self) -> Self::Key;
+    /// The key of a row an insert returned (its `KEY` columns follow the id).
+    fn returned_key(row: &QueryResult) -> Result<Self::Key, DbErr>;
+    fn insert_values(&self, values: &mut Vec<Value>);
+    fn change_values(&self, values: &mut Vec<Value>);
+}
+
+/// The most values one statement may bind: PostgreSQL's wire protocol counts them in 16
+/// bits; SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` is 32,766.
+pub fn max_values(backend: DbBackend) -> usize {
+    match backend {
+        DbBackend::Postgres => u16::MAX as usize,
+        _ => 32_766,
+    }
+}
+
+/// SQL text with numbered (`$n`) or positional (`?`) placeholders.
+struct Sql {
+    text: String,
+    backend: DbBackend,
+    bound: usize,
+}
+
+impl Sql {
+    fn new(backend: DbBackend, head: String) -> Self {
+        Self {
+            text: head,
+            backend,
+            bound: 0,
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// `(…, …)` with `n` placeholders.
+    fn tuple(&mut self, n: usize) {
+        self.text.push('(');
+        for i in 0..n {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bound += 1;
+            match self.backend {
+                DbBackend::Postgres => {
+                    let _ = write!(self.text, "${}", self.bound);
+                }
+                _ => self.text.push('?'),
+            }
+        }
+        self.text.push(')');
+    }
+
+    fn statement(self, values: Vec<Value>) -> Statement {
+        Statement::from_sql_and_values(self.backend, self.text, values)
+    }
+}
+
+/// Inserts rows of `columns` given as one flat list of values, in as few statements as
+/// the engine allows.
+pub async fn insert_rows(
+    txn: &impl ConnectionTrait,
+    table: &str,
+    columns: &[&str],
+    values: Vec<Value>,
+) -> AppResult<()> {
+    let backend = txn.get_database_backend();
+    let per_statement = max_values(backend) / columns.len() * columns.len();
+    let mut values = values.into_iter().peekable();
+    while values.peek().is_some() {
+        let chunk: Vec<Value> = values.by_ref().take(per_statement).collect();
+        let mut sql = Sql::new(
+            backend,
+            format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")),
+        );
+        for row in 0..chunk.len() / columns.len() {
+            if row > 0 {
+                sql.push(", ");
+            }
+            sql.tuple(columns.len());
+        }
+        txn.execute_raw(sql.statement(chunk)).await?;
+    }
+    Ok(())
+}
+
+/// Inserts new rows, skipping any whose key is taken, and gives each its id; `false` when
+/// a key was taken (another writer created the row since it was read).
+pub async fn insert_new<S: Stored>(txn: &impl ConnectionTrait, rows: &mut [S]) -> AppResult<bool> {
+    let backend = txn.get_database_backend();
+    let width = S::COLUMNS.len();
+    for chunk in rows.chunks_mut(max_values(backend) / width) {
+        let mut sql = Sql::new(
+            backend,
+            format!(
+                "INSERT INTO {} ({}) VALUES ",
+                S::TABLE,
+                S::COLUMNS.join(", ")
+            ),
+        );
+        let mut values = Vec::with_capacity(chunk.len() * width);
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.tuple(width);
+            row.insert_values(&mut values);
+        }
+        let key = S::KEY.join(", ");
+        sql.push(&format!(
+            " ON CONFLICT ({key}) DO NOTHING RETURNING id, {key}"
+        ));
+        let returned = txn.query_all_raw(sql.statement(values)).await?;
+        if returned.len() != chunk.len() {
+            return Ok(false);
+        }
+        let mut ids = HashMap::with_capacity(returned.len());
+        for row in &returned {
+            ids.insert(S::returned_key(row)?, row.try_get_by_index::<i32>(0)?);
+        }
+        for row in chunk.iter_mut() {
+            match ids.remove(&row.key()) {
+                Some(id) => row.set_id(id),
+                None => return Ok(false),
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Writes each `(stored, updated)` pair's changes where the stored row still has the
+/// version it was read with, one statement per chunk
+/// (`UPDATE … FROM (VALUES …) WHERE id = … AND version = …`); `false` when a row's
+/// version moved (another writer changed it since it was read).
+pub async fn update_versioned<S: Stored>(
+    txn: &impl ConnectionTrait,
+    pairs: &[(S, S)],
+) -> AppResult<bool> {
+    let backend = txn.get_database_backend();
+    // The id, the version read, the new version, then the changed columns.
+    let width = 3 + S::CHANGES.len();
+    let mut set = String::from("version = v.column3");
+    for (i, column) in S::CHANGES.iter().enumerate() {
+        let _ = write!(set, ", {column} = v.column{}", i + 4);
+    }
+    for chunk in pairs.chunks(max_values(backend) / width) {
+        let mut sql = Sql::new(
+            backend,
+            format!("UPDATE {table} SET {set} FROM (VALUES ", table = S::TABLE),
+        );
+        let mut values = Vec::with_capacity(chunk.len() * width);
+        for (i, (stored, updated)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.tuple(width);
+            values.push(stored.id().into());
+            values.push(stored.version().into());
+            values.push(updated.version().into());
+            updated.change_values(&mut values);
+        }
+        sql.push(&format!(
+            ") AS v WHERE {table}.id = v.column1 AND {table}.version = v.column2",
+            table = S::TABLE
+        ));
+        let result = txn.execute_raw(sql.statement(values)).await?;
+        if result.rows_affected() != chunk.len() as u64 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The audit entries (and change-feed events) of updated and created rows.
+pub fn audited<S: Stored>(updates: &[(S, S)], creates: &[S]) -> AppResult<Vec<Pending>> {
+    let mut entries = Vec::with_capacity(updates.len() + creates.len());
+    for (stored, updated) in updates {
+        entries.push(Pending::new(
+            S::UPDATED,
+            S::RECORD_TYPE,
+            stored.id(),
+            Some(stored),
+            Some(updated),
+        )?);
+    }
+    for created in creates {
+        entries.push(Pending::new(
+            S::CREATED,
+            S::RECORD_TYPE,
+            created.id(),
+            None,
+            Some(created),
+        )?);
+    }
+    Ok(entries)
+}
+
+/// The whole write step of a kind without rows of its own beside it: updates, inserts,
+/// then audit and feed.
+pub async fn write<S: Stored>(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    updates: Vec<(S, S)>,
+    mut creates: Vec<S>,
+) -> AppResult<bool> {
+    let Some(actor) = request.caller.principal() else {
+        return Ok(true);
+    };
+    if !update_versioned(txn, &updates).await? || !insert_new(txn, &mut creates).await? {
+        return Ok(false);
+    }
+    let entries = audited(&updates, &creates)?;
+    drop((updates, creates));
+    audit::record_all(txn, request, actor, entries).await?;
+    Ok(true)
+}
+
+/// The columns an import writes of a new row that every kind has.
+fn origin_and_times(
+    values: &mut Vec<Value>,
+    data_origin: &str,
+    version: i32,
+    at: [DateTime<Utc>; 2],
+) {
+    values.push(data_origin.into());
+    values.push(version.into());
+    values.push(at[0].into());
+    values.push(at[1].into());
+}
+
+impl Stored for action_plan::Model {
+    const TABLE: &'static str = "action_plan";
+    const RECORD_TYPE: &'static str = "ActionPlan";
+    const CREATED: &'static str = "action_plan.create";
+    const UPDATED: &'static str = "action_plan.update";
+    const COLUMNS: &'static [&'static str] = &[
+        "organisation_id",
+        "title",
+        "title_key",
+        "adopted_on",
+        "decision_body",
+        "period_start_year",
+        "period_end_year",
+        "priorities",
+        "resources",
+        "document_url",
+        "data_origin",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    const KEY: &'static [&'static str] = &["organisation_id", "title_key"];
+    const CHANGES: &'static [&'static str] = &[
+        "title",
+        "title_key",
+        "adopted_on",
+        "decision_body",
+        "period_start_year",
+        "period_end_year",
+        "priorities",
+        "resources",
+        "document_url",
+        "data_origin",
+        "updated_at",
+    ];
+    type Key = (i32, String);
+
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn set_id(&mut self, id: i32) {
+        self.id = id;
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn key(&self) -> Self::Key {
+        (self.organisation_id, self.title_key.clone())
+    }
+    fn returned_key(row: &QueryResult) -> Result<Self::Key, DbErr> {
+        Ok((row.try_get_by_index(1)?, row.try_get_by_index(2)?))
+    }
+    fn insert_values(&self, values: &mut Vec<Value>) {
+        values.push(self.organisation_id.into());
+        values.push(self.title.as_str().into());
+        values.push(self.title_key.as_str().into());
+        values.push(self.adopted_on.as_deref().into());
+        values.push(self.decision_body.as_str().into());
+        values.push(self.period_start_year.into());
+        values.push(self.period_end_year.into());
+        values.push(self.priorities.as_str().into());
+        values.push(self.resources.as_str().into());
+        values.push(self.document_url.as_deref().into());
+        origin_and_times(
+            values,
+            &self.data_origin,
+            self.version,
+            [self.created_at, self.updated_at],
+        );
+    }
+    fn change_values(&self, values: &mut Vec<Value>) {
+        values.push(self.title.as_str().into());
+        values.push(self.title_key.as_str().into());
+        values.push(self.adopted_on.as_deref().into());
+        values.push(self.decision_body.as_str().into());
+        values.push(self.period_start_year.into());
+        values.push(self.period_end_year.into());
+        values.push(self.priorities.as_str().into());
+        values.push(self.resources.as_str().into());
+        values.push(self.document_url.as_deref().into());
+        values.push(self.data_origin.as_str().into());
+        values.push(self.updated_at.into());
+    }
+}
+
+impl Stored for follow_up_report::Model {
+    const TABLE: &'static str = "follow_up_report";
+    const RECORD_TYPE: &'static str = "FollowUpReport";
+    const CREATED: &'static str = "follow_up_report.add";
+    const UPDATED: &'static str = "follow_up_report.update";
+    const COLUMNS: &'static [&'static str] = &[
+        "action_plan_id",
+        "reported_on",
+        "summary",
+        "data_origin",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    const KEY: &'static [&'static str] = &["action_plan_id", "reported_on"];
+    const CHANGES: &'static [&'static str] = &["summary", "data_origin", "updated_at"];
+    type Key = (i32, String);
+
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn set_id(&mut self, id: i32) {
+        self.id = id;
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn key(&self) -> Self::Key {
+        (self.action_plan_id, self.reported_on.clone())
+    }
+    fn returned_key(row: &QueryResult) -> Result<Self::Key, DbErr> {
+        Ok((row.try_get_by_index(1)?, row.try_get_by_index(2)?))
+    }
+    fn insert_values(&self, values: &mut Vec<Value>) {
+        values.push(self.action_plan_id.into());
+        values.push(self.reported_on.as_str().into());
+        values.push(self.summary.as_str().into());
+        origin_and_times(
+            values,
+            &self.data_origin,
+            self.version,
+            [self.created_at, self.updated_at],
+        );
+    }
+    fn change_values(&self, values: &mut Vec<Value>) {
+        values.push(self.summary.as_str().into());
+        values.push(self.data_origin.as_str().into());
+        values.push(self.updated_at.into());
+    }
+}
+
+impl Stored for programme_participation::Model {
+    const TABLE: &'static str = "programme_participation";
+    const RECORD_TYPE: &'static str = "ProgrammeParticipation";
+    const CREATED: &'static str = "programme_participation.add";
+    const UPDATED: &'static str = "programme_participation.end";
+    const COLUMNS: &'static [&'static str] = &[
+        "organisation_id",
+        "programme_id",
+        "from_year",
+        "to_year",
+        "role",
+        "data_origin",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    const KEY: &'static [&'static str] = &["organisation_id", "programme_id", "from_year"];
+    const CHANGES: &'static [&'static str] = &["to_year", "updated_at"];
+    type Key = (i32, i32, i32);
+
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn set_id(&mut self, id: i32) {
+        self.id = id;
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn key(&self) -> Self::Key {
+        (self.organisation_id, self.programme_id, self.from_year)
+    }
+    fn returned_key(row: &QueryResult) -> Result<Self::Key, DbErr> {
+        Ok((
+            row.try_get_by_index(1)?,
+            row.try_get_by_index(2)?,
+            row.try_get_by_index(3)?,
+        ))
+    }
+    fn insert_values(&self, values: &mut Vec<Value>) {
+        values.push(self.organisation_id.into());
+        values.push(self.programme_id.into());
+        values.push(self.from_year.into());
+        values.push(self.to_year.into());
+        values.push(self.role.as_str().into());
+        origin_and_times(
+            values,
+            &self.data_origin,
+            self.version,
+            [self.created_at, self.updated_at],
+        );
+    }
+    fn change_values(&self, values: &mut Vec<Value>) {
+        values.push(self.to_year.into());
+        values.push(self.updated_at.into());
+    }
+}
