@@ -4,10 +4,8 @@
 use crate::error::AppResult;
 use crate::feed::{ChangeKind, Visibility};
 use chrono::Utc;
-use entity::{change_event, organisation};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-};
+use entity::organisation;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -36,7 +34,8 @@ pub struct Described {
     record_id: String,
     kind: ChangeKind,
     owner: Owner,
-    fields: Vec<String>,
+    /// The changed fields' API names as a JSON array, as the feed stores them.
+    fields: String,
 }
 
 impl Described {
@@ -59,16 +58,14 @@ impl Described {
             record_id: change.record_id.to_owned(),
             kind: change.kind,
             owner,
-            fields: changed_fields(change.kind, change.before, change.after),
+            fields: Value::from(changed_fields(change.kind, change.before, change.after))
+                .to_string(),
         }
     }
 }
 
 /// Organisation ids per look-up statement.
 const IDS_PER_STATEMENT: usize = 500;
-/// Events per insert: eleven values each stays far under both engines' limit on bound
-/// values.
-const EVENTS_PER_STATEMENT: usize = 1_000;
 
 /// Appends an unnumbered event in the transaction.
 pub async fn record(txn: &impl ConnectionTrait, change: Recorded<'_>) -> AppResult<()> {
@@ -99,34 +96,45 @@ pub async fn record_all(txn: &impl ConnectionTrait, events: Vec<Described>) -> A
         codes.extend(rows);
     }
     let now = Utc::now();
-    let mut events = events.into_iter().peekable();
-    while events.peek().is_some() {
-        let chunk = events
-            .by_ref()
-            .take(EVENTS_PER_STATEMENT)
-            .map(|e| change_event::ActiveModel {
-                position: Set(None),
-                transaction_start: Set(None),
-                organisation_code: Set(match e.owner {
-                    Owner::None => None,
-                    Owner::Code(code) => Some(code),
-                    Owner::Id(id) => codes.get(&id).cloned(),
-                }),
-                kind: Set(e.kind.as_str().to_owned()),
-                changed_fields: Set(Value::from(e.fields).to_string()),
-                visibility: Set(Visibility::of(&e.record_type).as_str().to_owned()),
-                record_type: Set(e.record_type),
-                record_id: Set(e.record_id),
-                action: Set(e.action),
-                created_at: Set(now),
-                committed_at: Set(None),
-                ..Default::default()
-            });
-        change_event::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
+    crate::services::writing::bulk::insert_rows(
+        txn,
+        "change_event",
+        &[
+            "position",
+            "transaction_start",
+            "organisation_code",
+            "kind",
+            "changed_fields",
+            "visibility",
+            "record_type",
+            "record_id",
+            "action",
+            "created_at",
+            "committed_at",
+        ],
+        events,
+        |e, values| {
+            let organisation_code = match e.owner {
+                Owner::None => None,
+                Owner::Code(code) => Some(code),
+                Owner::Id(id) => codes.get(&id).cloned(),
+            };
+            values.extend([
+                Option::<i64>::None.into(),
+                Option::<i64>::None.into(),
+                organisation_code.into(),
+                e.kind.as_str().into(),
+                e.fields.into(),
+                Visibility::of(&e.record_type).as_str().into(),
+                e.record_type.into(),
+                e.record_id.into(),
+                e.action.into(),
+                now.into(),
+                Option::<chrono::DateTime<Utc>>::None.into(),
+            ]);
+        },
+    )
+    .await
 }
 
 /// The API names (camelCase) of the fields the change set or altered: every field of a

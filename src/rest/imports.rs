@@ -141,10 +141,16 @@ pub async fn import(
     }
     // Parsing is plain CPU work: off the HTTP worker, which serves other connections.
     let (media, charset, max_rows) = (media_type(&req), charset(&req), limits.max_rows);
+    let started = std::time::Instant::now();
     let parsed =
         web::block(move || imports::parse(kind, &body, &media, charset.as_deref(), max_rows))
             .await
             .map_err(|e| AppError::Internal(e.into()))?;
+    tracing::debug!(
+        parse_ms = started.elapsed().as_millis() as u64,
+        rows = parsed.as_ref().map_or(0, Vec::len),
+        "import parsed"
+    );
     let outcome = match parsed {
         Ok(records) => {
             imports::run(

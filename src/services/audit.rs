@@ -194,10 +194,6 @@ impl Pending {
     }
 }
 
-/// Entries per statement: eleven values each stays far under both engines' limit on
-/// bound values.
-const ENTRIES_PER_STATEMENT: usize = 1_000;
-
 /// Appends many entries of one actor in the write's transaction, in a few multi-row
 /// statements.
 pub async fn record_all(
@@ -207,7 +203,7 @@ pub async fn record_all(
     entries: Vec<Pending>,
 ) -> AppResult<()> {
     let at = Utc::now();
-    let organisation = actor.organisation.as_ref().map(|m| m.code.clone());
+    let organisation = actor.organisation.as_ref().map(|m| m.code.as_str());
     let credential = credential_name(&actor.credential);
     let mut events = Vec::with_capacity(entries.len());
     let entries: Vec<_> = entries
@@ -218,29 +214,40 @@ pub async fn record_all(
         })
         .collect();
     feed::recording::record_all(txn, events).await?;
-    let mut entries = entries.into_iter().peekable();
-    while entries.peek().is_some() {
-        let chunk = entries.by_ref().take(ENTRIES_PER_STATEMENT).map(
-            |(action, record_type, record_id, before, after)| audit_entry::ActiveModel {
-                at: Set(at),
-                actor_sub: Set(actor.sub.clone()),
-                actor_role: Set(actor.role.as_str().to_owned()),
-                actor_organisation_code: Set(organisation.clone()),
-                credential: Set(credential.to_owned()),
-                action: Set(action.to_owned()),
-                record_type: Set(record_type.to_owned()),
-                record_id: Set(record_id),
-                before: Set(before),
-                after: Set(after),
-                request_id: Set(request.request_id.clone()),
-                ..Default::default()
-            },
-        );
-        audit_entry::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
+    writing::bulk::insert_rows(
+        txn,
+        "audit_entry",
+        &[
+            "at",
+            "actor_sub",
+            "actor_role",
+            "actor_organisation_code",
+            "credential",
+            "action",
+            "record_type",
+            "record_id",
+            "before",
+            "after",
+            "request_id",
+        ],
+        entries,
+        |(action, record_type, record_id, before, after), values| {
+            values.extend([
+                at.into(),
+                actor.sub.as_str().into(),
+                actor.role.as_str().into(),
+                organisation.into(),
+                credential.into(),
+                action.into(),
+                record_type.into(),
+                record_id.into(),
+                before.into(),
+                after.into(),
+                request.request_id.as_deref().into(),
+            ]);
+        },
+    )
+    .await
 }
 
 /// Appends the entry and commits: for writes that own their transaction.

@@ -14,7 +14,7 @@ use crate::domain::register::{DataOrigin, DecisionBody};
 use crate::error::AppResult;
 use crate::services::audit::{self, Pending};
 use crate::services::register::planning::{self, PlanFacts, Snapshot};
-use crate::services::writing::{RequestContext, Validator};
+use crate::services::writing::{RequestContext, Validator, bulk};
 use chrono::Utc;
 use entity::{action_plan, action_plan_article};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -319,23 +319,23 @@ pub async fn write(
             .exec(txn)
             .await?;
     }
-    let mut links = Vec::new();
     let new_links = creates.iter().zip(&created_articles);
     let changed_links = updates
         .iter()
         .map(|(_, updated)| updated)
         .zip(updated_articles.iter().map(|(_, articles)| articles));
-    for (plan, articles) in new_links.chain(changed_links) {
-        for number in articles {
-            links.push(plan.id.into());
-            links.push((*number).into());
-        }
-    }
-    batch::insert_rows(
+    let links = new_links
+        .chain(changed_links)
+        .flat_map(|(plan, articles)| articles.iter().map(move |number| (plan.id, *number)));
+    bulk::insert_rows(
         txn,
         "action_plan_article",
         &["action_plan_id", "article_number"],
         links,
+        |(plan, number), values| {
+            values.push(plan.into());
+            values.push(number.into());
+        },
     )
     .await?;
     let mut audit_entries = Vec::with_capacity(creates.len() + updates.len());

@@ -12,11 +12,10 @@
 use crate::error::AppResult;
 use crate::services::audit::{self, Pending};
 use crate::services::writing::RequestContext;
+use crate::services::writing::bulk::{Sql, max_values};
 use chrono::{DateTime, Utc};
 use entity::{action_plan, follow_up_report, programme_participation};
-use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, QueryResult, Statement, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, QueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -47,86 +46,6 @@ pub trait Stored: Serialize {
     fn returned_key(row: &QueryResult) -> Result<Self::Key, DbErr>;
     fn insert_values(&self, values: &mut Vec<Value>);
     fn change_values(&self, values: &mut Vec<Value>);
-}
-
-/// The most values one statement may bind: PostgreSQL's wire protocol counts them in 16
-/// bits; SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` is 32,766.
-pub fn max_values(backend: DbBackend) -> usize {
-    match backend {
-        DbBackend::Postgres => u16::MAX as usize,
-        _ => 32_766,
-    }
-}
-
-/// SQL text with numbered (`$n`) or positional (`?`) placeholders.
-struct Sql {
-    text: String,
-    backend: DbBackend,
-    bound: usize,
-}
-
-impl Sql {
-    fn new(backend: DbBackend, head: String) -> Self {
-        Self {
-            text: head,
-            backend,
-            bound: 0,
-        }
-    }
-
-    fn push(&mut self, text: &str) {
-        self.text.push_str(text);
-    }
-
-    /// `(…, …)` with `n` placeholders.
-    fn tuple(&mut self, n: usize) {
-        self.text.push('(');
-        for i in 0..n {
-            if i > 0 {
-                self.text.push_str(", ");
-            }
-            self.bound += 1;
-            match self.backend {
-                DbBackend::Postgres => {
-                    let _ = write!(self.text, "${}", self.bound);
-                }
-                _ => self.text.push('?'),
-            }
-        }
-        self.text.push(')');
-    }
-
-    fn statement(self, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(self.backend, self.text, values)
-    }
-}
-
-/// Inserts rows of `columns` given as one flat list of values, in as few statements as
-/// the engine allows.
-pub async fn insert_rows(
-    txn: &impl ConnectionTrait,
-    table: &str,
-    columns: &[&str],
-    values: Vec<Value>,
-) -> AppResult<()> {
-    let backend = txn.get_database_backend();
-    let per_statement = max_values(backend) / columns.len() * columns.len();
-    let mut values = values.into_iter().peekable();
-    while values.peek().is_some() {
-        let chunk: Vec<Value> = values.by_ref().take(per_statement).collect();
-        let mut sql = Sql::new(
-            backend,
-            format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")),
-        );
-        for row in 0..chunk.len() / columns.len() {
-            if row > 0 {
-                sql.push(", ");
-            }
-            sql.tuple(columns.len());
-        }
-        txn.execute_raw(sql.statement(chunk)).await?;
-    }
-    Ok(())
 }
 
 /// Inserts new rows, skipping any whose key is taken, and gives each its id; `false` when

@@ -37,6 +37,7 @@ use sea_orm::{
     QuerySelect,
 };
 use source::{Columns, ParseFailure, Record, RowError};
+use std::time::Instant;
 
 /// What an import writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,6 +292,7 @@ async fn batched(
     idempotency: Option<&Idempotency>,
 ) -> Result<ImportReport, ImportFailure> {
     for _ in 0..ATTEMPTS {
+        let started = Instant::now();
         let Some(prepared) = Prepared::of(db, request, kind, records).await else {
             return Err(ImportFailure::Refused(AppError::Internal(anyhow::anyhow!(
                 "{kind:?} rows are not imported in batches"
@@ -301,7 +303,11 @@ async fn batched(
         if dry_run {
             return Ok(report);
         }
+        let prepared_in = started.elapsed();
         let txn = writing::begin(db).await?;
+        // On SQLite the write lock is held from here to the commit: that span, not the
+        // whole import, is what other writers may wait for.
+        let locked = Instant::now();
         let written = async {
             writing::lock_organisations(&txn, prepared.organisation_ids()).await?;
             prepared.write(&txn, request).await
@@ -309,8 +315,20 @@ async fn batched(
         .await;
         match written {
             Ok(true) => {
+                let written_in = locked.elapsed();
                 remember(&txn, request, &report, idempotency).await?;
                 writing::commit(txn).await?;
+                tracing::info!(
+                    kind = ?kind,
+                    rows = report.rows,
+                    created = report.created,
+                    updated = report.updated,
+                    prepare_ms = prepared_in.as_millis() as u64,
+                    wait_ms = (locked - started - prepared_in).as_millis() as u64,
+                    write_ms = written_in.as_millis() as u64,
+                    transaction_ms = locked.elapsed().as_millis() as u64,
+                    "import written"
+                );
                 return Ok(report);
             }
             Ok(false) => rollback(txn).await,

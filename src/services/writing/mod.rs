@@ -3,6 +3,7 @@
 //! PostgreSQL where a rule spans rows), input validation that collects every field error
 //! at once, unique keys turned into field errors, and the optimistic-concurrency check.
 
+pub mod bulk;
 mod duplicates;
 mod transactions;
 mod validation;
