@@ -64,6 +64,13 @@ impl Described {
     }
 }
 
+impl Described {
+    /// The record's id, once an insert gave it.
+    pub fn set_record_id(&mut self, id: &str) {
+        id.clone_into(&mut self.record_id);
+    }
+}
+
 /// Organisation ids per look-up statement.
 const IDS_PER_STATEMENT: usize = 500;
 

@@ -194,6 +194,28 @@ impl Pending {
     }
 }
 
+impl Pending {
+    /// Gives an entry prepared before its record was inserted (serialised with the id 0,
+    /// so that it is built outside the write transaction) the id the insert gave.
+    pub fn set_id(&mut self, id: i32) -> AppResult<()> {
+        const UNSET: &str = "{\"id\":0,";
+        let after = self
+            .after
+            .as_mut()
+            .filter(|after| after.starts_with(UNSET))
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "an audit entry of {} prepared without the id 0",
+                    self.record_type
+                ))
+            })?;
+        after.replace_range(..UNSET.len(), &format!("{{\"id\":{id},"));
+        self.record_id = id.to_string();
+        self.event.set_record_id(&self.record_id);
+        Ok(())
+    }
+}
+
 /// Appends many entries of one actor in the write's transaction, in a few multi-row
 /// statements.
 pub async fn record_all(

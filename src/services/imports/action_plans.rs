@@ -12,7 +12,7 @@ use crate::domain::dates;
 use crate::domain::names::search_key;
 use crate::domain::register::{DataOrigin, DecisionBody};
 use crate::error::AppResult;
-use crate::services::audit::{self, Pending};
+use crate::services::audit::Pending;
 use crate::services::register::planning::{self, PlanFacts, Snapshot};
 use crate::services::writing::{RequestContext, Validator, bulk};
 use chrono::Utc;
@@ -246,23 +246,23 @@ pub async fn prepare(
     })
 }
 
-/// Writes what `prepare` decided. `Ok(false)` when the stored plans moved since they were
-/// read (another writer created or changed one of the rows' plans): nothing may be
-/// committed then, and the import is prepared again.
-pub async fn write(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    prepared: Prepared,
-) -> AppResult<bool> {
-    let Some(actor) = request.caller.principal() else {
-        return Ok(true);
-    };
+/// What `prepare` decided, as rows ready to write: the plans and, in the same order,
+/// the articles each is to address (an updated plan's stored ones beside them).
+pub struct Staged {
+    rows: batch::Staged<action_plan::Model>,
+    created_articles: Vec<Vec<i32>>,
+    updated_articles: Vec<Vec<i32>>,
+}
+
+/// Builds the plans `prepare` decided on, and their audit entries (no database).
+pub fn stage(prepared: Prepared) -> AppResult<Staged> {
     let now = Utc::now();
     let origin = DataOrigin::Reported.as_str();
     let mut creates = Vec::new();
     let mut created_articles = Vec::new();
     let mut updates = Vec::new();
     let mut updated_articles = Vec::new();
+    let mut update_audit = Vec::new();
     for write in prepared.writes {
         match write {
             Write::Create {
@@ -302,28 +302,74 @@ pub async fn write(
                     updated_at: now,
                     ..planning::applied((*stored).clone(), facts)
                 };
+                let before = Snapshot {
+                    plan: &stored,
+                    articles: &stored_articles,
+                };
+                let after = Snapshot {
+                    plan: &updated,
+                    articles: &articles,
+                };
+                update_audit.push(Pending::new(
+                    "action_plan.update",
+                    "ActionPlan",
+                    stored.id,
+                    Some(&before),
+                    Some(&after),
+                )?);
                 updates.push((*stored, updated));
-                updated_articles.push((stored_articles, articles));
+                updated_articles.push(articles);
             }
         }
     }
-    if !batch::insert_new(txn, &mut creates).await?
-        || !batch::update_versioned(txn, &updates).await?
-    {
+    let mut audit = update_audit;
+    audit.reserve(creates.len());
+    for (plan, articles) in creates.iter().zip(&created_articles) {
+        let after = Snapshot { plan, articles };
+        audit.push(Pending::new(
+            "action_plan.create",
+            "ActionPlan",
+            plan.id,
+            None,
+            Some(&after),
+        )?);
+    }
+    Ok(Staged {
+        rows: batch::Staged::with_audit(updates, creates, audit),
+        created_articles,
+        updated_articles,
+    })
+}
+
+/// Writes the staged plans. `Ok(false)` when the stored plans moved since they were read
+/// (another writer created or changed one of the rows' plans): nothing may be committed
+/// then, and the import is prepared again.
+pub async fn write(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    staged: Staged,
+) -> AppResult<bool> {
+    let Staged {
+        mut rows,
+        created_articles,
+        updated_articles,
+    } = staged;
+    if !rows.write_rows(txn).await? {
         return Ok(false);
     }
-    let replaced: Vec<i32> = updates.iter().map(|(stored, _)| stored.id).collect();
+    let replaced: Vec<i32> = rows.updates().iter().map(|(stored, _)| stored.id).collect();
     for slice in replaced.chunks(prefetch::IDS_PER_STATEMENT) {
         action_plan_article::Entity::delete_many()
             .filter(action_plan_article::Column::ActionPlanId.is_in(slice.to_vec()))
             .exec(txn)
             .await?;
     }
-    let new_links = creates.iter().zip(&created_articles);
-    let changed_links = updates
+    let new_links = rows.creates().iter().zip(&created_articles);
+    let changed_links = rows
+        .updates()
         .iter()
         .map(|(_, updated)| updated)
-        .zip(updated_articles.iter().map(|(_, articles)| articles));
+        .zip(&updated_articles);
     let links = new_links
         .chain(changed_links)
         .flat_map(|(plan, articles)| articles.iter().map(move |number| (plan.id, *number)));
@@ -338,35 +384,7 @@ pub async fn write(
         },
     )
     .await?;
-    let mut audit_entries = Vec::with_capacity(creates.len() + updates.len());
-    for (plan, articles) in creates.iter().zip(&created_articles) {
-        let after = Snapshot { plan, articles };
-        audit_entries.push(Pending::new(
-            "action_plan.create",
-            "ActionPlan",
-            plan.id,
-            None,
-            Some(&after),
-        )?);
-    }
-    for ((stored, updated), (stored_articles, articles)) in updates.iter().zip(&updated_articles) {
-        let before = Snapshot {
-            plan: stored,
-            articles: stored_articles,
-        };
-        let after = Snapshot {
-            plan: updated,
-            articles,
-        };
-        audit_entries.push(Pending::new(
-            "action_plan.update",
-            "ActionPlan",
-            stored.id,
-            Some(&before),
-            Some(&after),
-        )?);
-    }
-    drop((creates, created_articles, updates, updated_articles));
-    audit::record_all(txn, request, actor, audit_entries).await?;
+    drop((created_articles, updated_articles));
+    rows.record(txn, request).await?;
     Ok(true)
 }

@@ -135,48 +135,105 @@ pub async fn update_versioned<S: Stored>(
     Ok(true)
 }
 
-/// The audit entries (and change-feed events) of updated and created rows.
-pub fn audited<S: Stored>(updates: &[(S, S)], creates: &[S]) -> AppResult<Vec<Pending>> {
-    let mut entries = Vec::with_capacity(updates.len() + creates.len());
-    for (stored, updated) in updates {
-        entries.push(Pending::new(
-            S::UPDATED,
-            S::RECORD_TYPE,
-            stored.id(),
-            Some(stored),
-            Some(updated),
-        )?);
-    }
-    for created in creates {
-        entries.push(Pending::new(
-            S::CREATED,
-            S::RECORD_TYPE,
-            created.id(),
-            None,
-            Some(created),
-        )?);
-    }
-    Ok(entries)
+/// A kind's rows ready to write, with their audit entries (and change-feed events)
+/// already built: that work is done before the write transaction, so the database's
+/// writers wait only for the statements. A new row's entry carries the id 0 until the
+/// insert gives it one.
+pub struct Staged<S> {
+    updates: Vec<(S, S)>,
+    creates: Vec<S>,
+    /// The updates' entries, then the creates'.
+    audit: Vec<Pending>,
 }
 
-/// The whole write step of a kind without rows of its own beside it: updates, inserts,
-/// then audit and feed.
-pub async fn write<S: Stored>(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    updates: Vec<(S, S)>,
-    mut creates: Vec<S>,
-) -> AppResult<bool> {
-    let Some(actor) = request.caller.principal() else {
-        return Ok(true);
-    };
-    if !update_versioned(txn, &updates).await? || !insert_new(txn, &mut creates).await? {
-        return Ok(false);
+impl<S: Stored> Staged<S> {
+    /// Rows audited as they are stored.
+    pub fn new(updates: Vec<(S, S)>, creates: Vec<S>) -> AppResult<Self> {
+        let mut audit = Vec::with_capacity(updates.len() + creates.len());
+        for (stored, updated) in &updates {
+            audit.push(Pending::new(
+                S::UPDATED,
+                S::RECORD_TYPE,
+                stored.id(),
+                Some(stored),
+                Some(updated),
+            )?);
+        }
+        for created in &creates {
+            audit.push(Pending::new(
+                S::CREATED,
+                S::RECORD_TYPE,
+                created.id(),
+                None,
+                Some(created),
+            )?);
+        }
+        Ok(Self {
+            updates,
+            creates,
+            audit,
+        })
     }
-    let entries = audited(&updates, &creates)?;
-    drop((updates, creates));
-    audit::record_all(txn, request, actor, entries).await?;
-    Ok(true)
+
+    /// Rows with entries their kind built (the updates', then the creates', in order).
+    pub fn with_audit(updates: Vec<(S, S)>, creates: Vec<S>, audit: Vec<Pending>) -> Self {
+        Self {
+            updates,
+            creates,
+            audit,
+        }
+    }
+
+    pub fn updates(&self) -> &[(S, S)] {
+        &self.updates
+    }
+
+    pub fn creates(&self) -> &[S] {
+        &self.creates
+    }
+
+    /// Runs the updates and inserts and gives the new rows' entries their ids; `false`
+    /// when another writer moved a row since it was read.
+    pub async fn write_rows(&mut self, txn: &impl ConnectionTrait) -> AppResult<bool> {
+        if !update_versioned(txn, &self.updates).await?
+            || !insert_new(txn, &mut self.creates).await?
+        {
+            return Ok(false);
+        }
+        for (entry, created) in self.audit[self.updates.len()..]
+            .iter_mut()
+            .zip(&self.creates)
+        {
+            entry.set_id(created.id())?;
+        }
+        Ok(true)
+    }
+
+    /// Appends the audit entries and feed events (after `write_rows`).
+    pub async fn record(
+        self,
+        txn: &DatabaseTransaction,
+        request: &RequestContext,
+    ) -> AppResult<()> {
+        let Some(actor) = request.caller.principal() else {
+            return Ok(());
+        };
+        let Self { audit, .. } = self;
+        audit::record_all(txn, request, actor, audit).await
+    }
+
+    /// The whole write step of a kind without rows of its own beside it.
+    pub async fn write(
+        mut self,
+        txn: &DatabaseTransaction,
+        request: &RequestContext,
+    ) -> AppResult<bool> {
+        if !self.write_rows(txn).await? {
+            return Ok(false);
+        }
+        self.record(txn, request).await?;
+        Ok(true)
+    }
 }
 
 /// The columns an import writes of a new row that every kind has.

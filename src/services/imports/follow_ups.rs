@@ -273,18 +273,14 @@ async fn plans_unchanged(txn: &DatabaseTransaction, seen: &[PlanSeen]) -> AppRes
     Ok(seen.iter().all(|p| now.get(&p.id) == Some(&p.version)))
 }
 
-/// Writes what `prepare` decided. `Ok(false)` when the stored rows moved since they were
-/// read (another writer added a report of the same plan and date, changed one of the
-/// reports or one of their plans): nothing may be committed then, and the import is
-/// prepared again.
-pub async fn write(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    prepared: Prepared,
-) -> AppResult<bool> {
-    if !plans_unchanged(txn, &prepared.plans).await? {
-        return Ok(false);
-    }
+/// What `prepare` decided, as rows ready to write.
+pub struct Staged {
+    plans: Vec<PlanSeen>,
+    rows: batch::Staged<follow_up_report::Model>,
+}
+
+/// Builds the rows `prepare` decided on, and their audit entries (no database).
+pub fn stage(prepared: Prepared) -> AppResult<Staged> {
     let now = Utc::now();
     let origin = DataOrigin::Reported.as_str();
     let mut updates = Vec::new();
@@ -317,7 +313,25 @@ pub async fn write(
             }
         }
     }
-    batch::write(txn, request, updates, creates).await
+    Ok(Staged {
+        plans: prepared.plans,
+        rows: batch::Staged::new(updates, creates)?,
+    })
+}
+
+/// Writes the staged rows. `Ok(false)` when the stored rows moved since they were read
+/// (another writer added a report of the same plan and date, changed one of the reports
+/// or one of their plans): nothing may be committed then, and the import is prepared
+/// again.
+pub async fn write(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    staged: Staged,
+) -> AppResult<bool> {
+    if !plans_unchanged(txn, &staged.plans).await? {
+        return Ok(false);
+    }
+    staged.rows.write(txn, request).await
 }
 
 /// A summary as stored: trimmed, reusing the row's own text when it has no outer space.

@@ -218,13 +218,33 @@ impl Prepared {
         ids.iter().copied().collect()
     }
 
+    /// Builds the rows to write and their audit entries, before any transaction.
+    fn stage(self) -> AppResult<Staged> {
+        Ok(match self {
+            Self::ActionPlans(p) => Staged::ActionPlans(action_plans::stage(p)?),
+            Self::FollowUps(p) => Staged::FollowUps(follow_ups::stage(p)?),
+            Self::ProgrammeParticipations(p) => {
+                Staged::ProgrammeParticipations(participations::stage(p)?)
+            }
+        })
+    }
+}
+
+/// A batched kind's rows ready to write.
+enum Staged {
+    ActionPlans(action_plans::Staged),
+    FollowUps(follow_ups::Staged),
+    ProgrammeParticipations(participations::Staged),
+}
+
+impl Staged {
     /// Writes in the transaction; `Ok(false)` when the stored rows moved since they were
     /// read, and the rows must be prepared again.
     async fn write(self, txn: &DatabaseTransaction, request: &RequestContext) -> AppResult<bool> {
         match self {
-            Self::ActionPlans(p) => action_plans::write(txn, request, p).await,
-            Self::FollowUps(p) => follow_ups::write(txn, request, p).await,
-            Self::ProgrammeParticipations(p) => participations::write(txn, request, p).await,
+            Self::ActionPlans(s) => action_plans::write(txn, request, s).await,
+            Self::FollowUps(s) => follow_ups::write(txn, request, s).await,
+            Self::ProgrammeParticipations(s) => participations::write(txn, request, s).await,
         }
     }
 }
@@ -303,14 +323,16 @@ async fn batched(
         if dry_run {
             return Ok(report);
         }
+        let organisation_ids = prepared.organisation_ids();
+        let staged = prepared.stage()?;
         let prepared_in = started.elapsed();
         let txn = writing::begin(db).await?;
         // On SQLite the write lock is held from here to the commit: that span, not the
         // whole import, is what other writers may wait for.
         let locked = Instant::now();
         let written = async {
-            writing::lock_organisations(&txn, prepared.organisation_ids()).await?;
-            prepared.write(&txn, request).await
+            writing::lock_organisations(&txn, organisation_ids).await?;
+            staged.write(&txn, request).await
         }
         .await;
         match written {

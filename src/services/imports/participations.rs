@@ -324,9 +324,8 @@ pub async fn prepare(
 
 /// Whether the organisations' participations are still those the rows were checked
 /// against (the caller holds the organisations' locks).
-async fn unchanged_since(txn: &DatabaseTransaction, prepared: &Prepared) -> AppResult<bool> {
-    let ids: Vec<i32> = prepared.organisation_ids.iter().copied().collect();
-    let now: Vec<(i32, i32)> = prefetch::in_slices(txn, &ids, |slice| {
+async fn unchanged_since(txn: &DatabaseTransaction, staged: &Staged) -> AppResult<bool> {
+    let now: Vec<(i32, i32)> = prefetch::in_slices(txn, &staged.organisation_ids, |slice| {
         programme_participation::Entity::find()
             .select_only()
             .column(programme_participation::Column::Id)
@@ -335,23 +334,21 @@ async fn unchanged_since(txn: &DatabaseTransaction, prepared: &Prepared) -> AppR
             .into_tuple()
     })
     .await?;
-    Ok(now.len() == prepared.seen.len()
+    Ok(now.len() == staged.seen.len()
         && now
             .iter()
-            .all(|(id, version)| prepared.seen.get(id) == Some(version)))
+            .all(|(id, version)| staged.seen.get(id) == Some(version)))
 }
 
-/// Writes what `prepare` decided. `Ok(false)` when the organisations' participations
-/// moved since they were read: nothing may be committed then, and the import is
-/// prepared again.
-pub async fn write(
-    txn: &DatabaseTransaction,
-    request: &RequestContext,
-    prepared: Prepared,
-) -> AppResult<bool> {
-    if !unchanged_since(txn, &prepared).await? {
-        return Ok(false);
-    }
+/// What `prepare` decided, as rows ready to write.
+pub struct Staged {
+    organisation_ids: Vec<i32>,
+    seen: HashMap<i32, i32>,
+    rows: batch::Staged<programme_participation::Model>,
+}
+
+/// Builds the rows `prepare` decided on, and their audit entries (no database).
+pub fn stage(prepared: Prepared) -> AppResult<Staged> {
     let now = Utc::now();
     let mut updates = Vec::new();
     let mut creates = Vec::new();
@@ -369,5 +366,23 @@ pub async fn write(
             }
         }
     }
-    batch::write(txn, request, updates, creates).await
+    Ok(Staged {
+        organisation_ids: prepared.organisation_ids.into_iter().collect(),
+        seen: prepared.seen,
+        rows: batch::Staged::new(updates, creates)?,
+    })
+}
+
+/// Writes the staged rows. `Ok(false)` when the organisations' participations moved
+/// since they were read: nothing may be committed then, and the import is prepared
+/// again.
+pub async fn write(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    staged: Staged,
+) -> AppResult<bool> {
+    if !unchanged_since(txn, &staged).await? {
+        return Ok(false);
+    }
+    staged.rows.write(txn, request).await
 }
