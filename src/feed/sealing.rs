@@ -41,32 +41,38 @@ pub async fn seal(txn: &DatabaseTransaction) -> AppResult<Option<Position>> {
         ))
         .await?;
     }
-    let committed_at = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
+    // The last position, then the numbering: the answer is the count of rows numbered,
+    // not every new position (a bulk write numbers tens of thousands).
+    let base: i64 = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COALESCE(MAX(position), 0) FROM change_event",
+        ))
+        .await?
+        .map(|row| row.try_get_by_index(0))
+        .transpose()?
+        .unwrap_or(0);
+    let [base_at, first_at, committed_at] = match backend {
+        DbBackend::Postgres => ["$1", "$2", "$3"],
+        _ => ["?", "?", "?"],
     };
     let numbered = txn
-        .query_all_raw(Statement::from_sql_and_values(
+        .execute_raw(Statement::from_sql_and_values(
             backend,
             format!(
                 "UPDATE change_event \
-                 SET position = base.last + numbered.n, \
-                     transaction_start = base.last + 1, \
+                 SET position = {base_at} + numbered.n, \
+                     transaction_start = {first_at}, \
                      committed_at = {committed_at} \
                  FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n \
-                       FROM change_event WHERE position IS NULL) AS numbered, \
-                      (SELECT COALESCE(MAX(position), 0) AS last FROM change_event) AS base \
-                 WHERE change_event.id = numbered.id \
-                 RETURNING position"
+                       FROM change_event WHERE position IS NULL) AS numbered \
+                 WHERE change_event.id = numbered.id"
             ),
-            [Utc::now().into()],
+            [base.into(), (base + 1).into(), Utc::now().into()],
         ))
-        .await?;
-    let last = numbered
-        .iter()
-        .filter_map(|row| row.try_get_by_index::<i64>(0).ok())
-        .max()
-        .map(Position);
+        .await?
+        .rows_affected();
+    let last = (numbered > 0).then(|| Position(base + numbered as i64));
     if let (Some(position), DbBackend::Postgres) = (last, backend) {
         txn.execute_raw(Statement::from_sql_and_values(
             backend,
