@@ -33,8 +33,8 @@ use crate::services::idempotency;
 use crate::services::writing::{self, RequestContext};
 use entity::organisation;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 use source::{Columns, ParseFailure, Record, RowError};
 use std::time::Instant;
@@ -332,7 +332,10 @@ async fn batched(
         let locked = Instant::now();
         let written = async {
             writing::lock_organisations(&txn, organisation_ids).await?;
-            staged.write(&txn, request).await
+            let cache = WriteCache::widen(&txn).await?;
+            let written = staged.write(&txn, request).await;
+            cache.restore(&txn).await?;
+            written
         }
         .await;
         match written {
@@ -364,6 +367,48 @@ async fn batched(
         "the stored rows kept changing while the import was written; nothing was written, retry"
             .to_owned(),
     )))
+}
+
+/// SQLite's page cache of the import's connection, widened while it writes: the pooled
+/// connections' small cache (`SQLITE_CACHE_KIB`) would spill a large transaction's
+/// pages to the log again and again while other writers wait. Restored before the
+/// commit, so the connection goes back to the pool with its usual bound.
+struct WriteCache(Option<i64>);
+
+/// The page cache of a writing import, in KiB.
+const WRITE_CACHE_KIB: i64 = 64 * 1024;
+
+impl WriteCache {
+    async fn widen(txn: &DatabaseTransaction) -> AppResult<Self> {
+        if txn.get_database_backend() != DbBackend::Sqlite {
+            return Ok(Self(None));
+        }
+        let usual: Option<i64> = txn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA cache_size",
+            ))
+            .await?
+            .map(|row| row.try_get_by_index(0))
+            .transpose()?;
+        txn.execute_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            format!("PRAGMA cache_size = -{WRITE_CACHE_KIB}"),
+        ))
+        .await?;
+        Ok(Self(usual))
+    }
+
+    async fn restore(self, txn: &DatabaseTransaction) -> AppResult<()> {
+        if let Some(usual) = self.0 {
+            txn.execute_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                format!("PRAGMA cache_size = {usual}"),
+            ))
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 async fn rollback(txn: DatabaseTransaction) {
