@@ -2,8 +2,8 @@
 //! protocol as Apollo Client, urql and Relay speak it): a mutation's change arrives, a
 //! refused one never does, resuming with `after:` loses and repeats nothing, on
 //! PostgreSQL a subscriber on one replica sees a write made through another, each client
-//! holds at most its share of subscriptions and connections, and shutdown closes every
-//! socket with 1001.
+//! holds at most its share of subscriptions and connections, a burst of messages on one
+//! socket is answered in full, and shutdown closes every socket with 1001.
 
 use crate::helpers::{
     Backend, TestApp, admin_token, member_token, on_both_engines, on_both_engines_with,
@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 
 on_both_engines!(
     a_subscriber_sees_a_committed_change_and_never_a_refused_one,
+    a_burst_of_messages_on_one_socket_is_answered_in_full,
     resuming_after_a_position_loses_and_repeats_nothing,
     shutdown_closes_every_open_socket_with_going_away,
 );
@@ -51,15 +52,7 @@ fn subscribe_as(
     events: usize,
     bearer: Option<&str>,
 ) -> mpsc::UnboundedReceiver<Value> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
-    if !folder.join("node_modules/graphql-ws").exists() {
-        let installed = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&folder)
-            .status()
-            .expect("npm (Node.js) is needed for the subscription tests");
-        assert!(installed.success(), "npm ci failed in conformance/");
-    }
+    let folder = node_client();
     let url = format!("{}/graphql", address.replacen("http://", "ws://", 1));
     let mut child = Command::new("node")
         .arg("subscribe.mjs")
@@ -86,6 +79,20 @@ fn subscribe_as(
         let _ = child.wait();
     });
     receiver
+}
+
+/// The folder of the npm clients, installed if they are not yet.
+fn node_client() -> std::path::PathBuf {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
+    if !folder.join("node_modules/graphql-ws").exists() {
+        let installed = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&folder)
+            .status()
+            .expect("npm (Node.js) is needed for the subscription tests");
+        assert!(installed.success(), "npm ci failed in conformance/");
+    }
+    folder
 }
 
 async fn next_event(events: &mut mpsc::UnboundedReceiver<Value>) -> Value {
@@ -179,6 +186,47 @@ async fn a_subscriber_sees_a_committed_change_and_never_a_refused_one(app: TestA
         second["position"],
         (start.0 + 3).to_string(),
         "the refused and the filtered are not told"
+    );
+}
+
+/// A client that resubscribes everything at once (as `graphql-ws` does after a
+/// reconnect) sends more messages in one go than the server reads ahead: each must still
+/// be handled, none left waiting behind the others.
+async fn a_burst_of_messages_on_one_socket_is_answered_in_full(app: TestApp) {
+    const SUBSCRIPTIONS: usize = 20;
+    const PINGS: usize = 100;
+    let start = last_position(&app.db().await).await.expect("position");
+    write(
+        &app.address,
+        CREATE_PLAN,
+        json!({ "org": "1480", "title": "Plan" }),
+    )
+    .await;
+    let folder = node_client();
+    let url = format!("{}/graphql", app.address.replacen("http://", "ws://", 1));
+    let variables = json!({ "after": start.0.to_string() }).to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("burst.mjs")
+            .args([
+                url,
+                CHANGES.to_owned(),
+                variables,
+                SUBSCRIPTIONS.to_string(),
+                PINGS.to_string(),
+            ])
+            .current_dir(folder)
+            .output()
+            .expect("node runs")
+    })
+    .await
+    .expect("the client ran");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or(json!({ "line": stdout }));
+    assert_eq!(
+        report,
+        json!({ "events": SUBSCRIPTIONS, "pongs": PINGS }),
+        "every subscription had its event and every ping its pong"
     );
 }
 

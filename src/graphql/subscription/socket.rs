@@ -30,6 +30,7 @@ use futures_util::{StreamExt, stream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tokio::sync::mpsc::error::TrySendError;
 
 /// The sub-protocol spoken.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -41,6 +42,8 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a connection's token is verified again.
 const RECHECK: Duration = Duration::from_secs(30);
+/// Client messages read ahead of the protocol handler.
+const INBOX: usize = 16;
 
 /// `GET /graphql` with `Upgrade: websocket`.
 pub async fn upgrade(
@@ -136,7 +139,9 @@ async fn serve(
         active: Arc::new(AtomicUsize::new(0)),
         identity: identity.clone(),
     };
-    let (inbox, received) = tokio::sync::mpsc::channel::<String>(16);
+    // Bounded, so a client that sends faster than its operations are handled is read no
+    // further (TCP pushes back) rather than queued without end.
+    let (inbox, received) = tokio::sync::mpsc::channel::<String>(INBOX);
     let init = {
         let (endpoint, fetches, identity) = (endpoint.clone(), fetches.clone(), identity.clone());
         move |payload: serde_json::Value| {
@@ -206,14 +211,22 @@ async fn serve(
     let mut init_deadline = Box::pin(tokio::time::sleep(INIT_TIMEOUT));
     let mut idle = Box::pin(tokio::time::sleep(IDLE_TIMEOUT));
     let authenticator: Authenticator = endpoint.authenticator.clone();
+    // A message the full inbox could not take yet. Only the `graphql` branch below empties
+    // the inbox, so waiting for room inside a branch would stop this loop from ever
+    // polling it: a burst of messages (a client resubscribing everything at once after a
+    // reconnect) would hang the connection for good. Room is awaited as a branch of its
+    // own instead, and the socket is not read meanwhile.
+    let mut unsent: Option<String> = None;
     let connection = async {
         loop {
             tokio::select! {
-                message = messages.next() => match message {
+                message = messages.next(), if unsent.is_none() => match message {
                     Some(Ok(AggregatedMessage::Text(text))) => {
                         idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
-                        if inbox.send(text.to_string()).await.is_err() {
-                            return None;
+                        match inbox.try_send(text.to_string()) {
+                            Ok(()) => {}
+                            Err(TrySendError::Full(text)) => unsent = Some(text),
+                            Err(TrySendError::Closed(_)) => return None,
                         }
                     }
                     Some(Ok(AggregatedMessage::Ping(bytes))) => {
@@ -236,6 +249,11 @@ async fn serve(
                             description: Some(format!("messages are at most {MAX_MESSAGE_BYTES} bytes")),
                         });
                     }
+                },
+                room = inbox.reserve(), if unsent.is_some() => match (room, unsent.take()) {
+                    (Ok(permit), Some(text)) => permit.send(text),
+                    (Ok(_), None) => {}
+                    (Err(_), _) => return None,
                 },
                 out = graphql.next() => match out {
                     Some(WsMessage::Text(text)) => {
