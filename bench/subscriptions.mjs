@@ -11,9 +11,16 @@
 // the moment the mutation was sent.
 //
 // capacity: opens subscriptions up to each level in <levels> (comma-separated), <per-socket>
-// on each WebSocket, checks every one is live (each receives a probe event), fires
+// on each WebSocket, checks every one is live (each has received an event), fires
 // <events> events and waits until every subscriber has every one, sampling the server's
 // VmRSS/VmHWM (/proc/<server-pid>/status) before, in between and after.
+//
+// A subscription is live only once the server has handled its `subscribe` message, which
+// the client sends after the connection is acknowledged, so a socket being connected
+// says nothing about its subscriptions: a write committed in between is not theirs (a
+// subscription without `after:` starts at the replica's current position). Liveness is
+// therefore proved by an event received, and probes are written until every
+// subscription has had one.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -71,7 +78,9 @@ async function mutate(base, token) {
   return { position, sent };
 }
 
-/// A socket with `count` subscriptions; `onEvent(event, arrival)` for each event.
+let subscribed = 0;
+/// A socket with `count` subscriptions; `onEvent(event, arrival, subscription)` for each
+/// event, `subscription` numbering the bench's subscriptions from 0.
 function open(url, count, onEvent) {
   return new Promise((resolve, reject) => {
     const client = createClient({
@@ -85,6 +94,8 @@ function open(url, count, onEvent) {
       },
     });
     for (let i = 0; i < count; i += 1) {
+      const subscription = subscribed;
+      subscribed += 1;
       client.subscribe(
         { query: SUBSCRIPTION },
         {
@@ -94,7 +105,7 @@ function open(url, count, onEvent) {
               console.error(JSON.stringify(value.errors));
               process.exit(1);
             }
-            onEvent(value.data.registerChanged, arrival);
+            onEvent(value.data.registerChanged, arrival, subscription);
           },
           error: (error) => {
             console.error("subscription error:", JSON.stringify(error));
@@ -114,10 +125,27 @@ function memory(pid) {
 }
 
 async function until(condition, what, timeoutMs = 120_000) {
+  if (!(await within(condition, timeoutMs))) throw new Error(`timed out waiting for ${what}`);
+}
+
+/// Whether `condition` held within `timeoutMs`.
+async function within(condition, timeoutMs) {
   const start = Date.now();
   while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - start > timeoutMs) return false;
     await sleep(5);
+  }
+  return true;
+}
+
+/// Writes probes, one a second, until `live()` is true (every subscription has had an
+/// event); how many it took.
+async function probeUntilLive(base, token, live, what, timeoutMs = 120_000) {
+  const start = Date.now();
+  for (let probes = 1; ; probes += 1) {
+    await mutate(base, token);
+    if (await within(live, 1_000)) return probes;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
   }
 }
 
@@ -125,9 +153,7 @@ async function latency(base, token, mutations, intervalMs) {
   const url = `${base.replace("http", "ws")}/graphql`;
   const arrivals = new Map();
   await open(url, 1, (event, arrival) => arrivals.set(event.position, { arrival, event }));
-  // The subscription is live once a write reaches it.
-  const probe = await mutate(base, token);
-  await until(() => arrivals.has(probe.position), "the first event");
+  await probeUntilLive(base, token, () => arrivals.size > 0, "the first event");
   const sent = new Map();
   for (let i = 0; i < mutations; i += 1) {
     const { position, sent: at } = await mutate(base, token);
@@ -151,7 +177,14 @@ async function capacity(base, token, levels, perSocket, events, pid) {
   const url = `${base.replace("http", "ws")}/graphql`;
   // position -> how many subscriptions received it, and when the last did
   const received = new Map();
-  const onEvent = (event, arrival) => {
+  // subscription -> whether it has had an event (it is live)
+  const live = [];
+  let liveCount = 0;
+  const onEvent = (event, arrival, subscription) => {
+    if (!live[subscription]) {
+      live[subscription] = true;
+      liveCount += 1;
+    }
     const seen = received.get(event.position) ?? { count: 0, last: 0, committed: event.committedAt };
     seen.count += 1;
     seen.last = Math.max(seen.last, arrival);
@@ -162,7 +195,7 @@ async function capacity(base, token, levels, perSocket, events, pid) {
   const baseline = memory(pid);
   console.log(`baseline: VmRSS ${baseline.rss} kB, VmHWM ${baseline.hwm} kB`);
   console.log(
-    "subscriptions | sockets | open (s) | VmRSS open (kB) | per subscription (kB) | VmRSS after events (kB) | VmHWM (kB) | delivered | last subscriber after commit: p50 / max (ms)",
+    "subscriptions | sockets | open and live (s) | probes | VmRSS open (kB) | per subscription (kB) | VmRSS after events (kB) | VmHWM (kB) | delivered | last subscriber after commit: p50 / max (ms)",
   );
   for (const level of levels) {
     const started = Date.now();
@@ -175,9 +208,19 @@ async function capacity(base, token, levels, perSocket, events, pid) {
       }
       clients.push(...(await Promise.all(batch)));
     }
-    // Every subscription is live once each has the probe's event.
-    const probe = await mutate(base, token);
-    await until(() => (received.get(probe.position)?.count ?? 0) >= subscriptions, "the probe everywhere");
+    const probes = await probeUntilLive(
+      base,
+      token,
+      () => liveCount >= subscriptions,
+      "an event on every subscription",
+    ).catch((e) => {
+      // Whole sockets silent point at the server's connection, scattered ones at events.
+      const silentSockets = new Set();
+      for (let i = 0; i < subscriptions; i += 1) if (!live[i]) silentSockets.add(Math.floor(i / perSocket));
+      throw new Error(
+        `${e.message}: ${liveCount} of ${subscriptions} live, silent subscriptions on ${silentSockets.size} sockets`,
+      );
+    });
     const opened = (Date.now() - started) / 1000;
     const before = memory(pid);
     const positions = [];
@@ -198,6 +241,7 @@ async function capacity(base, token, levels, perSocket, events, pid) {
         subscriptions,
         clients.length,
         opened.toFixed(1),
+        probes,
         before.rss,
         ((before.rss - baseline.rss) / subscriptions).toFixed(2),
         after.rss,
