@@ -2,6 +2,11 @@
 # non-root runtime. CI runs this file's `RUN cargo build --release …` line as it stands,
 # and tests/api/container.rs runs the binary as this user on this layout.
 FROM rust:1.95-slim-bookworm AS chef
+# make: the jemalloc allocator (tikv-jemalloc-sys) is built from source with it, and the
+# slim image has only the C compiler.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends make \
+ && rm -rf /var/lib/apt/lists/*
 RUN cargo install cargo-chef --locked --version 0.1.77
 WORKDIR /app
 
