@@ -185,8 +185,16 @@ impl Feed {
                         self.wake();
                         loop {
                             tokio::select! {
-                                received = listener.recv() => match received {
-                                    Ok(_) => self.wake(),
+                                // `try_recv`, not `recv`: `recv` reconnects silently and
+                                // drops what was notified meanwhile, so this replica would
+                                // count itself as hearing while it missed commits.
+                                received = listener.try_recv() => match received {
+                                    Ok(Some(_)) => self.wake(),
+                                    Ok(None) => {
+                                        self.inner.hearing.store(false, AtomicOrdering::Release);
+                                        tracing::warn!("feed listener lost its connection");
+                                        break;
+                                    }
                                     Err(e) => {
                                         self.inner.hearing.store(false, AtomicOrdering::Release);
                                         tracing::warn!(error = %e, "feed listener lost its connection");
