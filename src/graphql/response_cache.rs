@@ -211,8 +211,8 @@ impl ResponseCache {
             .map(|kept| kept.body.clone())
     }
 
-    /// Keeps an answer; answers of older snapshots go first, and nothing is kept past
-    /// the budget.
+    /// Keeps an answer; answers of older snapshots go first, and when the budget is
+    /// spent every kept answer goes.
     pub fn put(&self, slot: Slot, body: Arc<RawValue>) {
         let size = body.get().len() + slot.key.query.len() + slot.key.variables.len();
         if size > self.budget / 4 {
@@ -230,7 +230,10 @@ impl ResponseCache {
             return;
         }
         if store.bytes + size > self.budget {
-            return;
+            // Start over rather than stop keeping: a client asking many distinct
+            // queries must not leave the budget full of answers nobody asks again.
+            store.answers.clear();
+            store.bytes = 0;
         }
         store.bytes += size;
         let replaced = store.answers.insert(
