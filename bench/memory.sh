@@ -48,6 +48,8 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
 # Idle: the demo register loaded and the first requests answered; let start-up settle.
 sleep 5
 idle=$(kib VmRSS)
+idle_anon=$(kib RssAnon)
+idle_file=$(kib RssFile)
 # "5" resets VmHWM to the current resident size (Linux 4.0+), so the peak is the load's.
 echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || echo "VmHWM not reset: it includes start-up" >&2
 (while kill -0 "$pid" 2>/dev/null; do kib VmRSS; sleep 0.2; done) > "$work/samples" &
@@ -80,12 +82,14 @@ peak_hwm=$(kib VmHWM)
 peak_sampled=$(sort -n "$work/samples" | tail -1)
 sleep "$idle_after"
 rested=$(kib VmRSS)
+rested_anon=$(kib RssAnon)
+rested_file=$(kib RssFile)
 kill "$sampler" 2>/dev/null || true
 
 engine=${url%%:*}
 echo "resident memory, ${engine/postgresql/postgres}, LOAD=$load, ${duration} s of load:"
-echo "  idle before:               $(mib "$idle")"
+echo "  idle before:               $(mib "$idle")  (heap and stacks $(mib "$idle_anon"), mapped code and data $(mib "$idle_file"))"
 echo "  peak during (VmHWM):       $(mib "$peak_hwm")  (highest 200 ms sample $(mib "$peak_sampled"))"
 echo "  right after:               $(mib "$after")"
-echo "  after ${idle_after} s idle:         $(mib "$rested")"
+echo "  after ${idle_after} s idle:         $(mib "$rested")  (heap and stacks $(mib "$rested_anon"), mapped code and data $(mib "$rested_file"))"
 python3 bench/load_report.py "$work"/*.out

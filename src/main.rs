@@ -10,6 +10,23 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's settings, read once before the first allocation (`MALLOC_CONF` in the
+/// environment still overrides them). By default jemalloc purges freed pages only while
+/// it allocates, so an idle replica kept what its last burst freed: a background thread
+/// returns them a second after they were freed, without waiting for the next request.
+#[repr(transparent)]
+pub struct MallocConf(*const std::ffi::c_char);
+
+// SAFETY: a pointer to an immutable, 'static C string.
+#[allow(unsafe_code)]
+unsafe impl Sync for MallocConf {}
+
+// jemalloc looks this symbol up by name; a C string it only reads.
+#[allow(unsafe_code)]
+#[unsafe(export_name = "malloc_conf")]
+pub static MALLOC_CONF: MallocConf =
+    MallocConf(c"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -17,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(cli.settings).await?;
+            startup::resident::release_start_up_pages();
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

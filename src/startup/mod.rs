@@ -3,6 +3,7 @@
 //! whose closure runs once per worker. Preparing the database first is `database`'s.
 
 mod database;
+pub mod resident;
 
 pub use database::{migrate_database, prepare_database};
 
