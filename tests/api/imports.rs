@@ -15,6 +15,7 @@ on_both_engines!(
     single_writes_go_through_while_a_100k_row_import_runs,
     row_errors_name_the_line_a_record_starts_on,
     follow_ups_and_participations_write_every_change_with_its_audit_and_feed_rows,
+    imported_values_are_stored_exactly_and_fed_in_row_order,
 );
 
 async fn post(app: &TestApp, path: &str, content_type: &str, body: String) -> (u16, Value) {
@@ -466,4 +467,120 @@ async fn follow_ups_and_participations_write_every_change_with_its_audit_and_fee
         "{problem}"
     );
     assert_eq!(fingerprint(&db).await, before);
+}
+
+/// The stored plans of `0180` in id order: title, priorities, resources, document URL,
+/// start year, version.
+async fn stored_plans(
+    app: &TestApp,
+) -> Vec<(String, String, String, Option<String>, Option<i32>, i32)> {
+    let db = app.db().await;
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT title, priorities, resources, document_url, period_start_year, version \
+         FROM action_plan WHERE organisation_id = (SELECT id FROM organisation WHERE code = '0180') \
+         ORDER BY id",
+    ))
+    .await
+    .expect("plans")
+    .iter()
+    .map(|row| {
+        (
+            row.try_get_by_index(0).expect("title"),
+            row.try_get_by_index(1).expect("priorities"),
+            row.try_get_by_index(2).expect("resources"),
+            row.try_get_by_index(3).expect("document_url"),
+            row.try_get_by_index(4).expect("period_start_year"),
+            row.try_get_by_index(5).expect("version"),
+        )
+    })
+    .collect()
+}
+
+/// Rows are written in multi-row statements whose values travel differently per engine
+/// (placeholders, or one JSON parameter on PostgreSQL): text with quotes, backslashes,
+/// line breaks and non-ASCII letters, absent values and numbers come back as sent, and
+/// the change feed numbers the new rows in the order of the import's rows.
+async fn imported_values_are_stored_exactly_and_fed_in_row_order(app: TestApp) {
+    use serde_json::json;
+    let tricky = [
+        (
+            "Plan \"citat\" \\ bak",
+            "rad 1\nrad 2",
+            "\tflik",
+            Some("https://example.se/p?a=1&b=2"),
+        ),
+        ("Plan ünïcode – ✓", "{\"inte\": [\"json\"]}", "", None),
+        ("Plan 'apostrof'", "null", "100 %", None),
+    ];
+    let rows: Vec<Value> = tricky
+        .iter()
+        .enumerate()
+        .map(|(i, (title, priorities, resources, url))| {
+            json!({
+                "organisation_code": "0180",
+                "title": title,
+                "priorities": priorities,
+                "resources": resources,
+                "document_url": url,
+                "period_start_year": 2020 + i,
+                "period_end_year": 2024,
+            })
+        })
+        .collect();
+    let (status, report) = import_json(&app, "action-plans", Value::from(rows.clone())).await;
+    assert_eq!((status, counts(&report)), (200, (3, 0, 0)), "{report}");
+    let expected = |version: i32, priorities: &[&str]| -> Vec<_> {
+        tricky
+            .iter()
+            .zip(priorities)
+            .enumerate()
+            .map(|(i, ((title, _, resources, url), priorities))| {
+                (
+                    title.to_string(),
+                    priorities.to_string(),
+                    // Imported values are trimmed.
+                    resources.trim().to_owned(),
+                    url.map(str::to_owned),
+                    Some(2020 + i as i32),
+                    version,
+                )
+            })
+            .collect()
+    };
+    let sent: Vec<&str> = tricky.iter().map(|t| t.1).collect();
+    assert_eq!(stored_plans(&app).await, expected(1, &sent));
+    // The feed numbers the rows in the order they were sent (ids in that order too).
+    let db = app.db().await;
+    let fed: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT c.record_id FROM change_event c WHERE c.action = 'action_plan.create' \
+             ORDER BY c.position",
+        ))
+        .await
+        .expect("feed")
+        .iter()
+        .map(|row| row.try_get_by_index(0).expect("record id"))
+        .collect();
+    let ids: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT CAST(id AS TEXT) FROM action_plan \
+             WHERE organisation_id = (SELECT id FROM organisation WHERE code = '0180') ORDER BY id",
+        ))
+        .await
+        .expect("ids")
+        .iter()
+        .map(|row| row.try_get_by_index(0).expect("id"))
+        .collect();
+    assert_eq!(fed, ids);
+    // An update travels the same way, and only the changed rows move.
+    let mut changed = rows;
+    changed[1]["priorities"] = json!("ändrad \\ \"igen\"");
+    let (status, report) = import_json(&app, "action-plans", Value::from(changed)).await;
+    assert_eq!((status, counts(&report)), (200, (0, 1, 2)), "{report}");
+    let mut now = expected(1, &[sent[0], "ändrad \\ \"igen\"", sent[2]]);
+    now[1].5 = 2;
+    assert_eq!(stored_plans(&app).await, now);
 }

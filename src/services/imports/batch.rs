@@ -6,13 +6,14 @@
 //! committed then, and the import is prepared again.
 //!
 //! The statements are written out here rather than built as entity models: one flat list
-//! of values per statement, no per-column wrapper of each row, and the same SQL text for
-//! every full chunk, so the driver prepares it once.
+//! of values per row, gathered into one statement per chunk (`bulk::Chunk`: placeholders
+//! on SQLite, one JSON parameter on PostgreSQL), the same SQL text for every full chunk,
+//! so the driver prepares it once.
 
 use crate::error::AppResult;
 use crate::services::audit::{self, Pending};
 use crate::services::writing::RequestContext;
-use crate::services::writing::bulk::{Sql, max_values};
+use crate::services::writing::bulk::Chunk;
 use chrono::{DateTime, Utc};
 use entity::{action_plan, follow_up_report, programme_participation};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, QueryResult, Value};
@@ -53,36 +54,30 @@ pub trait Stored: Serialize {
 pub async fn insert_new<S: Stored>(txn: &impl ConnectionTrait, rows: &mut [S]) -> AppResult<bool> {
     let backend = txn.get_database_backend();
     let width = S::COLUMNS.len();
-    for chunk in rows.chunks_mut(max_values(backend) / width) {
-        let mut sql = Sql::new(
-            backend,
-            format!(
-                "INSERT INTO {} ({}) VALUES ",
-                S::TABLE,
-                S::COLUMNS.join(", ")
-            ),
-        );
-        let mut values = Vec::with_capacity(chunk.len() * width);
-        for (i, row) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.tuple(width);
-            row.insert_values(&mut values);
+    let key = S::KEY.join(", ");
+    let head = format!("INSERT INTO {} ({}) ", S::TABLE, S::COLUMNS.join(", "));
+    let tail = format!(" ON CONFLICT ({key}) DO NOTHING RETURNING id, {key}");
+    let mut values = Vec::with_capacity(width);
+    let mut start = 0;
+    while start < rows.len() {
+        let mut chunk = Chunk::new(backend, width);
+        let mut end = start;
+        while end < rows.len() && !chunk.is_full() {
+            rows[end].insert_values(&mut values);
+            chunk.push(&mut values)?;
+            end += 1;
         }
-        let key = S::KEY.join(", ");
-        sql.push(&format!(
-            " ON CONFLICT ({key}) DO NOTHING RETURNING id, {key}"
-        ));
-        let returned = txn.query_all_raw(sql.statement(values)).await?;
-        if returned.len() != chunk.len() {
+        let returned = txn.query_all_raw(chunk.statement(&head, &tail)?).await?;
+        let sent = &mut rows[start..end];
+        start = end;
+        if returned.len() != sent.len() {
             return Ok(false);
         }
         let mut ids = HashMap::with_capacity(returned.len());
         for row in &returned {
             ids.insert(S::returned_key(row)?, row.try_get_by_index::<i32>(0)?);
         }
-        for row in chunk.iter_mut() {
+        for row in sent.iter_mut() {
             match ids.remove(&row.key()) {
                 Some(id) => row.set_id(id),
                 None => return Ok(false),
@@ -94,7 +89,7 @@ pub async fn insert_new<S: Stored>(txn: &impl ConnectionTrait, rows: &mut [S]) -
 
 /// Writes each `(stored, updated)` pair's changes where the stored row still has the
 /// version it was read with, one statement per chunk
-/// (`UPDATE … FROM (VALUES …) WHERE id = … AND version = …`); `false` when a row's
+/// (`UPDATE … FROM (rows) AS v WHERE id = … AND version = …`); `false` when a row's
 /// version moved (another writer changed it since it was read).
 pub async fn update_versioned<S: Stored>(
     txn: &impl ConnectionTrait,
@@ -107,28 +102,27 @@ pub async fn update_versioned<S: Stored>(
     for (i, column) in S::CHANGES.iter().enumerate() {
         let _ = write!(set, ", {column} = v.column{}", i + 4);
     }
-    for chunk in pairs.chunks(max_values(backend) / width) {
-        let mut sql = Sql::new(
-            backend,
-            format!("UPDATE {table} SET {set} FROM (VALUES ", table = S::TABLE),
-        );
-        let mut values = Vec::with_capacity(chunk.len() * width);
-        for (i, (stored, updated)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.tuple(width);
+    let head = format!("UPDATE {table} SET {set} FROM (", table = S::TABLE);
+    let tail = format!(
+        ") AS v WHERE {table}.id = v.column1 AND {table}.version = v.column2",
+        table = S::TABLE
+    );
+    let mut values = Vec::with_capacity(width);
+    let mut pairs = pairs.iter().peekable();
+    while pairs.peek().is_some() {
+        let mut chunk = Chunk::new(backend, width);
+        while !chunk.is_full()
+            && let Some((stored, updated)) = pairs.next()
+        {
             values.push(stored.id().into());
             values.push(stored.version().into());
             values.push(updated.version().into());
             updated.change_values(&mut values);
+            chunk.push(&mut values)?;
         }
-        sql.push(&format!(
-            ") AS v WHERE {table}.id = v.column1 AND {table}.version = v.column2",
-            table = S::TABLE
-        ));
-        let result = txn.execute_raw(sql.statement(values)).await?;
-        if result.rows_affected() != chunk.len() as u64 {
+        let sent = chunk.len();
+        let result = txn.execute_raw(chunk.statement(&head, &tail)?).await?;
+        if result.rows_affected() != sent as u64 {
             return Ok(false);
         }
     }

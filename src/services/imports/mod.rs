@@ -342,6 +342,7 @@ async fn batched(
             Ok(true) => {
                 let written_in = locked.elapsed();
                 remember(&txn, request, &report, idempotency).await?;
+                let committing = Instant::now();
                 writing::commit(txn).await?;
                 tracing::info!(
                     kind = ?kind,
@@ -351,6 +352,8 @@ async fn batched(
                     prepare_ms = prepared_in.as_millis() as u64,
                     wait_ms = (locked - started - prepared_in).as_millis() as u64,
                     write_ms = written_in.as_millis() as u64,
+                    // Numbering the change-feed rows, and the commit itself.
+                    commit_ms = committing.elapsed().as_millis() as u64,
                     transaction_ms = locked.elapsed().as_millis() as u64,
                     "import written"
                 );
