@@ -109,32 +109,41 @@ async fn stored_plans(
     db: &impl ConnectionTrait,
     organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), (action_plan::Model, Vec<i32>)>> {
-    let mut plans: HashMap<i32, (action_plan::Model, Vec<i32>)> =
-        prefetch::in_slices(db, organisation_ids, |slice| {
+    let mut plans: HashMap<i32, (action_plan::Model, Vec<i32>)> = prefetch::in_slices_of(
+        db,
+        organisation_ids,
+        prefetch::ORGANISATIONS_PER_READ,
+        |slice| {
             action_plan::Entity::find()
                 .filter(action_plan::Column::OrganisationId.is_in(slice))
                 .into_model::<action_plan::Model>()
-        })
-        .await?
-        .into_iter()
-        .map(|plan| (plan.id, (plan, Vec::new())))
-        .collect();
-    let links = prefetch::in_slices(db, organisation_ids, |slice| {
-        action_plan_article::Entity::find()
-            .select_only()
-            .column(action_plan_article::Column::ActionPlanId)
-            .column(action_plan_article::Column::ArticleNumber)
-            .filter(
-                Expr::col(action_plan_article::Column::ActionPlanId).in_subquery(
-                    Query::select()
-                        .column(action_plan::Column::Id)
-                        .from(action_plan::Entity)
-                        .and_where(action_plan::Column::OrganisationId.is_in(slice))
-                        .to_owned(),
-                ),
-            )
-            .into_tuple::<(i32, i32)>()
-    })
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|plan| (plan.id, (plan, Vec::new())))
+    .collect();
+    let links = prefetch::in_slices_of(
+        db,
+        organisation_ids,
+        prefetch::ORGANISATIONS_PER_READ,
+        |slice| {
+            action_plan_article::Entity::find()
+                .select_only()
+                .column(action_plan_article::Column::ActionPlanId)
+                .column(action_plan_article::Column::ArticleNumber)
+                .filter(
+                    Expr::col(action_plan_article::Column::ActionPlanId).in_subquery(
+                        Query::select()
+                            .column(action_plan::Column::Id)
+                            .from(action_plan::Entity)
+                            .and_where(action_plan::Column::OrganisationId.is_in(slice))
+                            .to_owned(),
+                    ),
+                )
+                .into_tuple::<(i32, i32)>()
+        },
+    )
     .await?;
     for (plan_id, number) in links {
         if let Some((_, articles)) = plans.get_mut(&plan_id) {

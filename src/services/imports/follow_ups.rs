@@ -88,11 +88,16 @@ async fn plans_of(
     db: &impl ConnectionTrait,
     organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), action_plan::Model>> {
-    let plans = prefetch::in_slices(db, organisation_ids, |slice| {
-        action_plan::Entity::find()
-            .filter(action_plan::Column::OrganisationId.is_in(slice))
-            .into_model::<action_plan::Model>()
-    })
+    let plans = prefetch::in_slices_of(
+        db,
+        organisation_ids,
+        prefetch::ORGANISATIONS_PER_READ,
+        |slice| {
+            action_plan::Entity::find()
+                .filter(action_plan::Column::OrganisationId.is_in(slice))
+                .into_model::<action_plan::Model>()
+        },
+    )
     .await?;
     Ok(plans
         .into_iter()
@@ -105,19 +110,24 @@ async fn reports_of(
     db: &impl ConnectionTrait,
     organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), follow_up_report::Model>> {
-    let reports = prefetch::in_slices(db, organisation_ids, |slice| {
-        follow_up_report::Entity::find()
-            .filter(
-                Expr::col(follow_up_report::Column::ActionPlanId).in_subquery(
-                    Query::select()
-                        .column(action_plan::Column::Id)
-                        .from(action_plan::Entity)
-                        .and_where(action_plan::Column::OrganisationId.is_in(slice))
-                        .to_owned(),
-                ),
-            )
-            .into_model::<follow_up_report::Model>()
-    })
+    let reports = prefetch::in_slices_of(
+        db,
+        organisation_ids,
+        prefetch::ORGANISATIONS_PER_READ,
+        |slice| {
+            follow_up_report::Entity::find()
+                .filter(
+                    Expr::col(follow_up_report::Column::ActionPlanId).in_subquery(
+                        Query::select()
+                            .column(action_plan::Column::Id)
+                            .from(action_plan::Entity)
+                            .and_where(action_plan::Column::OrganisationId.is_in(slice))
+                            .to_owned(),
+                    ),
+                )
+                .into_model::<follow_up_report::Model>()
+        },
+    )
     .await?;
     Ok(reports
         .into_iter()

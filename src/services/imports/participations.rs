@@ -98,11 +98,16 @@ async fn participations_of(
     db: &impl ConnectionTrait,
     organisation_ids: &[i32],
 ) -> AppResult<Vec<programme_participation::Model>> {
-    prefetch::in_slices(db, organisation_ids, |slice| {
-        programme_participation::Entity::find()
-            .filter(programme_participation::Column::OrganisationId.is_in(slice))
-            .into_model()
-    })
+    prefetch::in_slices_of(
+        db,
+        organisation_ids,
+        prefetch::ORGANISATIONS_PER_READ,
+        |slice| {
+            programme_participation::Entity::find()
+                .filter(programme_participation::Column::OrganisationId.is_in(slice))
+                .into_model()
+        },
+    )
     .await
 }
 

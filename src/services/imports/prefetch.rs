@@ -82,8 +82,26 @@ pub async fn in_slices<S: SelectorTrait>(
     ids: &[i32],
     query: impl Fn(Vec<i32>) -> Selector<S>,
 ) -> AppResult<Vec<S::Item>> {
+    in_slices_of(db, ids, IDS_PER_STATEMENT, query).await
+}
+
+/// Organisations whose stored rows (plans, reports, participations) one statement reads.
+/// The driver holds a statement's whole answer as raw rows, several times the size of the
+/// models made of them, until the last row is read: one statement for every plan of the
+/// register held hundreds of MiB at once for 100,000 plans. Read for a few organisations
+/// at a time, only their raw rows are held (on the organisation index, in no order, so
+/// no statement sorts).
+pub const ORGANISATIONS_PER_READ: usize = 16;
+
+/// `in_slices` with slices of `per_statement` ids.
+pub async fn in_slices_of<S: SelectorTrait>(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    per_statement: usize,
+    query: impl Fn(Vec<i32>) -> Selector<S>,
+) -> AppResult<Vec<S::Item>> {
     let mut rows = Vec::new();
-    for slice in ids.chunks(IDS_PER_STATEMENT) {
+    for slice in ids.chunks(per_statement.max(1)) {
         rows.extend(query(slice.to_vec()).all(db).await?);
     }
     Ok(rows)
