@@ -27,8 +27,17 @@ use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
+
+/// Where the OpenAPI document is served, and the documentation page reads it.
+const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+/// The OpenAPI document, serialised once at start-up.
+async fn openapi_document(document: web::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(document)
+}
 
 /// A built, bound, not yet running service.
 pub struct Application {
@@ -143,7 +152,11 @@ impl Application {
         health.spawn_monitor();
         let health = web::Data::new(health);
         let db = web::Data::new(db);
-        let openapi = rest::document();
+        // Serialised once: every worker serves the same bytes (a document per worker
+        // cost about 1.6 MiB each).
+        let openapi_json = web::Bytes::from(
+            serde_json::to_vec(&rest::document()).context("serialising the OpenAPI document")?,
+        );
         let readiness = Readiness(Arc::new(std::sync::atomic::AtomicBool::new(true)));
         let readiness_data = web::Data::new(readiness.clone());
         let admission = web::Data::new(Admission {
@@ -161,7 +174,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             // The first `wrap` is the innermost: refusals of admission still get the
             // security headers, CORS and compression, and are counted and logged.
-            let (app, _) = App::new()
+            App::new()
                 // Innermost: only admitted requests wait for the feed.
                 .wrap(from_fn(feed::scope::read_your_writes))
                 .wrap(from_fn(uri::refuse_nul))
@@ -210,15 +223,20 @@ impl Application {
                 // Before the REST scope, which answers 404 for any other path under it.
                 .service(
                     SwaggerUi::new("/api/v1/docs/{_:.*}")
-                        .url("/api/v1/openapi.json", openapi.clone()),
+                        .config(utoipa_swagger_ui::Config::new([OPENAPI_PATH])),
                 )
-                .into_utoipa_app()
+                .route(
+                    OPENAPI_PATH,
+                    web::get().to({
+                        let document = openapi_json.clone();
+                        move || openapi_document(document.clone())
+                    }),
+                )
                 .app_data(authenticator.clone())
                 .app_data(import_limits.clone())
                 .app_data(webhook_rules.clone())
-                .service(utoipa_actix_web::scope("/api/v1").configure(rest::routes))
-                .split_for_parts();
-            app.default_service(web::to(not_found::fallback))
+                .service(web::scope("/api/v1").configure(rest::routes))
+                .default_service(web::to(not_found::fallback))
         })
         .listen(listener)?
         // A client that closes its side is gone: the connection ends and the request's
