@@ -109,20 +109,12 @@ async fn stored_plans(
     db: &impl ConnectionTrait,
     organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), (action_plan::Model, Vec<i32>)>> {
-    let mut plans: HashMap<i32, (action_plan::Model, Vec<i32>)> = prefetch::in_slices_of(
-        db,
-        organisation_ids,
-        prefetch::ORGANISATIONS_PER_READ,
-        |slice| {
-            action_plan::Entity::find()
-                .filter(action_plan::Column::OrganisationId.is_in(slice))
-                .into_model::<action_plan::Model>()
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|plan| (plan.id, (plan, Vec::new())))
-    .collect();
+    let mut plans: HashMap<i32, (action_plan::Model, Vec<i32>)> =
+        prefetch::plans_of_organisations(db, organisation_ids)
+            .await?
+            .into_iter()
+            .map(|plan| (plan.id, (plan, Vec::new())))
+            .collect();
     let links = prefetch::in_slices_of(
         db,
         organisation_ids,

@@ -243,6 +243,21 @@ fn origin_and_times(
     values.push(at[1].into());
 }
 
+/// The `Stored` accessors every entity model answers alike, from its `id` and `version`.
+macro_rules! identity_and_version {
+    () => {
+        fn id(&self) -> i32 {
+            self.id
+        }
+        fn set_id(&mut self, id: i32) {
+            self.id = id;
+        }
+        fn version(&self) -> i32 {
+            self.version
+        }
+    };
+}
+
 impl Stored for action_plan::Model {
     const TABLE: &'static str = "action_plan";
     const RECORD_TYPE: &'static str = "ActionPlan";
@@ -280,15 +295,7 @@ impl Stored for action_plan::Model {
     ];
     type Key = (i32, String);
 
-    fn id(&self) -> i32 {
-        self.id
-    }
-    fn set_id(&mut self, id: i32) {
-        self.id = id;
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
+    identity_and_version!();
     fn key(&self) -> Self::Key {
         (self.organisation_id, self.title_key.clone())
     }
@@ -346,15 +353,7 @@ impl Stored for follow_up_report::Model {
     const CHANGES: &'static [&'static str] = &["summary", "data_origin", "updated_at"];
     type Key = (i32, String);
 
-    fn id(&self) -> i32 {
-        self.id
-    }
-    fn set_id(&mut self, id: i32) {
-        self.id = id;
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
+    identity_and_version!();
     fn key(&self) -> Self::Key {
         (self.action_plan_id, self.reported_on.clone())
     }
@@ -399,15 +398,7 @@ impl Stored for programme_participation::Model {
     const CHANGES: &'static [&'static str] = &["to_year", "updated_at"];
     type Key = (i32, i32, i32);
 
-    fn id(&self) -> i32 {
-        self.id
-    }
-    fn set_id(&mut self, id: i32) {
-        self.id = id;
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
+    identity_and_version!();
     fn key(&self) -> Self::Key {
         (self.organisation_id, self.programme_id, self.from_year)
     }

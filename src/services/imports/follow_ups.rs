@@ -88,17 +88,7 @@ async fn plans_of(
     db: &impl ConnectionTrait,
     organisation_ids: &[i32],
 ) -> AppResult<HashMap<(i32, String), action_plan::Model>> {
-    let plans = prefetch::in_slices_of(
-        db,
-        organisation_ids,
-        prefetch::ORGANISATIONS_PER_READ,
-        |slice| {
-            action_plan::Entity::find()
-                .filter(action_plan::Column::OrganisationId.is_in(slice))
-                .into_model::<action_plan::Model>()
-        },
-    )
-    .await?;
+    let plans = prefetch::plans_of_organisations(db, organisation_ids).await?;
     Ok(plans
         .into_iter()
         .map(|plan| ((plan.organisation_id, plan.title_key.clone()), plan))

@@ -6,8 +6,11 @@ use crate::auth::{Principal, policy};
 use crate::domain::codes::normalise_organisation_code;
 use crate::error::{AppError, AppResult};
 use crate::services::writing::RequestContext;
-use entity::{charter_article, organisation};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Selector, SelectorTrait};
+use entity::{action_plan, charter_article, organisation};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Selector,
+    SelectorTrait,
+};
 use std::collections::{HashMap, HashSet};
 
 /// The organisations, by code and by regional county code, resolved as
@@ -105,4 +108,18 @@ pub async fn in_slices_of<S: SelectorTrait>(
         rows.extend(query(slice.to_vec()).all(db).await?);
     }
     Ok(rows)
+}
+
+/// The stored action plans of the organisations, a few organisations per statement: what
+/// both plan and follow-up imports compare their rows with.
+pub async fn plans_of_organisations(
+    db: &impl ConnectionTrait,
+    organisation_ids: &[i32],
+) -> AppResult<Vec<action_plan::Model>> {
+    in_slices_of(db, organisation_ids, ORGANISATIONS_PER_READ, |slice| {
+        action_plan::Entity::find()
+            .filter(action_plan::Column::OrganisationId.is_in(slice))
+            .into_model::<action_plan::Model>()
+    })
+    .await
 }
