@@ -1,8 +1,9 @@
-//! Writing a change into the feed, inside the change's own transaction and unnumbered:
-//! `sealing` numbers it at commit, and a rollback takes it away with the change.
+//! Writing a change into the feed, inside the change's own transaction: unnumbered for
+//! an ordinary write (`sealing` numbers it at commit), numbered as it is inserted for a
+//! bulk write. A rollback takes it away with the change either way.
 
 use crate::error::AppResult;
-use crate::feed::{ChangeKind, Visibility};
+use crate::feed::{ChangeKind, Position, Visibility, sealing};
 use chrono::Utc;
 use entity::organisation;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -81,6 +82,34 @@ pub async fn record(txn: &impl ConnectionTrait, change: Recorded<'_>) -> AppResu
 
 /// Appends many unnumbered events in the transaction, in order, with a few statements.
 pub async fn record_all(txn: &impl ConnectionTrait, events: Vec<Described>) -> AppResult<()> {
+    insert(txn, events, None).await
+}
+
+/// Appends many events in the transaction, in order, numbered as they are inserted (the
+/// feed's order is taken now and held until the commit, so call it last), and returns
+/// the last position given, or None without events. For bulk writes: numbering at
+/// commit would rewrite every row once more.
+pub async fn record_all_numbered(
+    txn: &impl ConnectionTrait,
+    events: Vec<Described>,
+) -> AppResult<Option<Position>> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let count = events.len() as i64;
+    let Position(base) = sealing::take_order(txn).await?;
+    insert(txn, events, Some(base)).await?;
+    let last = Position(base + count);
+    sealing::announce(txn, last).await?;
+    Ok(Some(last))
+}
+
+/// Inserts the events, unnumbered or numbered from `base + 1` on.
+async fn insert(
+    txn: &impl ConnectionTrait,
+    events: Vec<Described>,
+    base: Option<i64>,
+) -> AppResult<()> {
     let mut ids: Vec<i32> = events
         .iter()
         .filter_map(|e| match e.owner {
@@ -103,6 +132,9 @@ pub async fn record_all(txn: &impl ConnectionTrait, events: Vec<Described>) -> A
         codes.extend(rows);
     }
     let now = Utc::now();
+    let transaction_start = base.map(|base| base + 1);
+    let committed_at = base.map(|_| now);
+    let mut position = base;
     crate::services::writing::bulk::insert_rows(
         txn,
         "change_event",
@@ -126,9 +158,10 @@ pub async fn record_all(txn: &impl ConnectionTrait, events: Vec<Described>) -> A
                 Owner::Code(code) => Some(code),
                 Owner::Id(id) => codes.get(&id).cloned(),
             };
+            position = position.map(|p| p + 1);
             values.extend([
-                Option::<i64>::None.into(),
-                Option::<i64>::None.into(),
+                position.into(),
+                transaction_start.into(),
                 organisation_code.into(),
                 e.kind.as_str().into(),
                 e.fields.into(),
@@ -137,7 +170,7 @@ pub async fn record_all(txn: &impl ConnectionTrait, events: Vec<Described>) -> A
                 e.record_id.into(),
                 e.action.into(),
                 now.into(),
-                Option::<chrono::DateTime<Utc>>::None.into(),
+                committed_at.into(),
             ]);
         },
     )

@@ -217,13 +217,15 @@ impl Pending {
 }
 
 /// Appends many entries of one actor in the write's transaction, in a few multi-row
-/// statements.
+/// statements, and their change-feed events numbered as they are inserted (last, since
+/// on PostgreSQL that holds the feed's order until the commit); returns the last
+/// position given.
 pub async fn record_all(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     actor: &Principal,
     entries: Vec<Pending>,
-) -> AppResult<()> {
+) -> AppResult<Option<feed::Position>> {
     let at = Utc::now();
     let organisation = actor.organisation.as_ref().map(|m| m.code.as_str());
     let credential = credential_name(&actor.credential);
@@ -235,7 +237,6 @@ pub async fn record_all(
             (e.action, e.record_type, e.record_id, e.before, e.after)
         })
         .collect();
-    feed::recording::record_all(txn, events).await?;
     writing::bulk::insert_rows(
         txn,
         "audit_entry",
@@ -269,7 +270,8 @@ pub async fn record_all(
             ]);
         },
     )
-    .await
+    .await?;
+    feed::recording::record_all_numbered(txn, events).await
 }
 
 /// Appends the entry and commits: for writes that own their transaction.

@@ -16,6 +16,7 @@ on_both_engines!(
     a_refused_write_never_appears,
     a_rolled_back_transaction_leaves_no_event_and_no_gap,
     concurrent_writes_get_gap_free_unique_positions,
+    an_import_numbers_its_events_in_one_block_among_concurrent_writes,
     seeding_records_one_reload,
     min_position_waits_for_or_refuses_a_position,
 );
@@ -180,6 +181,93 @@ async fn concurrent_writes_get_gap_free_unique_positions(app: TestApp) {
     let expected: Vec<i64> = (start.0 + 1..=start.0 + 16).collect();
     assert_eq!(positions, expected, "gap-free and unique");
     assert_eq!(answered, expected, "each write answered its own position");
+}
+
+/// An import's events are numbered as they are inserted, not at its commit: they must
+/// still be one gap-free block in commit order among writes that commit meanwhile.
+async fn an_import_numbers_its_events_in_one_block_among_concurrent_writes(app: TestApp) {
+    let db = app.db().await;
+    let start = last_position(&db).await.expect("last position");
+    let rows = 600;
+    let body: Vec<Value> = (0..rows)
+        .map(|i| json!({ "organisation_code": "0180", "title": format!("Importerad plan {i}") }))
+        .collect();
+    let import = {
+        let url = app.url("/api/v1/imports/action-plans");
+        tokio::spawn(async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(admin_token())
+                .json(&body)
+                .send()
+                .await
+                .expect("import");
+            let position = response
+                .headers()
+                .get("feed-position")
+                .and_then(|v| v.to_str().ok())
+                .and_then(Position::parse);
+            (response.json::<Value>().await.expect("JSON"), position)
+        })
+    };
+    let writes: Vec<_> = (0..8)
+        .map(|i| {
+            let address = app.address.clone();
+            tokio::spawn(async move {
+                write(
+                    &address,
+                    CREATE_PLAN,
+                    json!({ "org": "1480", "title": format!("Samtidig plan {i}") }),
+                )
+                .await
+            })
+        })
+        .collect();
+    let (report, import_position) = import.await.expect("import task");
+    assert_eq!(report["created"], rows, "{report}");
+    let import_position = import_position.expect("an import answers its Feed-Position");
+    let mut single = Vec::new();
+    for handle in writes {
+        let (body, position) = handle.await.expect("task");
+        assert_eq!(
+            body["data"]["createActionPlan"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+        single.push(position.expect("Feed-Position").0);
+    }
+    let events = events_after(&app, start).await;
+    let positions: Vec<i64> = events.iter().filter_map(|e| e.position).collect();
+    let expected: Vec<i64> = (start.0 + 1..=start.0 + rows + 8).collect();
+    assert_eq!(positions, expected, "gap-free and unique");
+    let imported: Vec<&change_event::Model> = events
+        .iter()
+        .filter(|e| e.organisation_code.as_deref() == Some("0180"))
+        .collect();
+    assert_eq!(imported.len(), rows as usize);
+    let first = imported[0].position.expect("numbered");
+    assert_eq!(
+        imported.last().and_then(|e| e.position),
+        Some(first + rows - 1),
+        "one block"
+    );
+    assert_eq!(
+        import_position.0,
+        first + rows - 1,
+        "the import answered its last position"
+    );
+    assert!(
+        imported
+            .iter()
+            .all(|e| e.transaction_start == Some(first) && e.committed_at.is_some()),
+        "every event of the import names where its transaction starts"
+    );
+    for position in single {
+        assert!(
+            position < first || position > first + rows - 1,
+            "a single write's position {position} is outside the import's block"
+        );
+    }
 }
 
 async fn seeding_records_one_reload(app: TestApp) {

@@ -3,7 +3,7 @@
 //! then the creates and updates are written in one short transaction with multi-row
 //! statements.
 
-use super::batch;
+use super::batch::{self, Outcome};
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
@@ -342,21 +342,21 @@ pub fn stage(prepared: Prepared) -> AppResult<Staged> {
     })
 }
 
-/// Writes the staged plans. `Ok(false)` when the stored plans moved since they were read
+/// Writes the staged plans. `Outcome::Moved` when the stored plans moved since they were read
 /// (another writer created or changed one of the rows' plans): nothing may be committed
 /// then, and the import is prepared again.
 pub async fn write(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     staged: Staged,
-) -> AppResult<bool> {
+) -> AppResult<Outcome> {
     let Staged {
         mut rows,
         created_articles,
         updated_articles,
     } = staged;
     if !rows.write_rows(txn).await? {
-        return Ok(false);
+        return Ok(Outcome::Moved);
     }
     let replaced: Vec<i32> = rows.updates().iter().map(|(stored, _)| stored.id).collect();
     for slice in replaced.chunks(prefetch::IDS_PER_STATEMENT) {
@@ -386,6 +386,5 @@ pub async fn write(
     )
     .await?;
     drop((created_articles, updated_articles));
-    rows.record(txn, request).await?;
-    Ok(true)
+    Ok(Outcome::Written(rows.record(txn, request).await?))
 }

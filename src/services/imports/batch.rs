@@ -11,6 +11,7 @@
 //! so the driver prepares it once.
 
 use crate::error::AppResult;
+use crate::feed::Position;
 use crate::services::audit::{self, Pending};
 use crate::services::writing::RequestContext;
 use crate::services::writing::bulk::Chunk;
@@ -203,14 +204,15 @@ impl<S: Stored> Staged<S> {
         Ok(true)
     }
 
-    /// Appends the audit entries and feed events (after `write_rows`).
+    /// Appends the audit entries and feed events (after `write_rows`, as the write's
+    /// last statements); the last feed position given.
     pub async fn record(
         self,
         txn: &DatabaseTransaction,
         request: &RequestContext,
-    ) -> AppResult<()> {
+    ) -> AppResult<Option<Position>> {
         let Some(actor) = request.caller.principal() else {
-            return Ok(());
+            return Ok(None);
         };
         let Self { audit, .. } = self;
         audit::record_all(txn, request, actor, audit).await
@@ -221,13 +223,21 @@ impl<S: Stored> Staged<S> {
         mut self,
         txn: &DatabaseTransaction,
         request: &RequestContext,
-    ) -> AppResult<bool> {
+    ) -> AppResult<Outcome> {
         if !self.write_rows(txn).await? {
-            return Ok(false);
+            return Ok(Outcome::Moved);
         }
-        self.record(txn, request).await?;
-        Ok(true)
+        Ok(Outcome::Written(self.record(txn, request).await?))
     }
+}
+
+/// How a kind's write step ended.
+pub enum Outcome {
+    /// Another writer changed or created one of the rows since they were read: nothing
+    /// may be committed, and the import is prepared again.
+    Moved,
+    /// Written, with the last change-feed position the rows were given.
+    Written(Option<Position>),
 }
 
 /// The columns an import writes of a new row that every kind has.

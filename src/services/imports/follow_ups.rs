@@ -3,7 +3,7 @@
 //! the plans and reports read once (no transaction), then the new reports are inserted
 //! with multi-row statements and the changed summaries updated, in one short transaction.
 
-use super::batch;
+use super::batch::{self, Outcome};
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
@@ -319,7 +319,7 @@ pub fn stage(prepared: Prepared) -> AppResult<Staged> {
     })
 }
 
-/// Writes the staged rows. `Ok(false)` when the stored rows moved since they were read
+/// Writes the staged rows. `Outcome::Moved` when the stored rows moved since they were read
 /// (another writer added a report of the same plan and date, changed one of the reports
 /// or one of their plans): nothing may be committed then, and the import is prepared
 /// again.
@@ -327,9 +327,9 @@ pub async fn write(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     staged: Staged,
-) -> AppResult<bool> {
+) -> AppResult<Outcome> {
     if !plans_unchanged(txn, &staged.plans).await? {
-        return Ok(false);
+        return Ok(Outcome::Moved);
     }
     staged.rows.write(txn, request).await
 }

@@ -238,9 +238,12 @@ enum Staged {
 }
 
 impl Staged {
-    /// Writes in the transaction; `Ok(false)` when the stored rows moved since they were
-    /// read, and the rows must be prepared again.
-    async fn write(self, txn: &DatabaseTransaction, request: &RequestContext) -> AppResult<bool> {
+    /// Writes in the transaction (see `batch::Outcome`).
+    async fn write(
+        self,
+        txn: &DatabaseTransaction,
+        request: &RequestContext,
+    ) -> AppResult<batch::Outcome> {
         match self {
             Self::ActionPlans(s) => action_plans::write(txn, request, s).await,
             Self::FollowUps(s) => follow_ups::write(txn, request, s).await,
@@ -332,6 +335,9 @@ async fn batched(
         let locked = Instant::now();
         let written = async {
             writing::lock_organisations(&txn, organisation_ids).await?;
+            // Before the rows: their feed events, written last, hold the feed's order
+            // (on PostgreSQL, a lock every commit takes) until the commit.
+            remember(&txn, request, &report, idempotency).await?;
             let cache = WriteCache::widen(&txn).await?;
             let written = staged.write(&txn, request).await;
             cache.restore(&txn).await?;
@@ -339,11 +345,10 @@ async fn batched(
         }
         .await;
         match written {
-            Ok(true) => {
+            Ok(batch::Outcome::Written(position)) => {
                 let written_in = locked.elapsed();
-                remember(&txn, request, &report, idempotency).await?;
                 let committing = Instant::now();
-                writing::commit(txn).await?;
+                writing::commit_numbered(txn, position).await?;
                 tracing::info!(
                     kind = ?kind,
                     rows = report.rows,
@@ -352,14 +357,13 @@ async fn batched(
                     prepare_ms = prepared_in.as_millis() as u64,
                     wait_ms = (locked - started - prepared_in).as_millis() as u64,
                     write_ms = written_in.as_millis() as u64,
-                    // Numbering the change-feed rows, and the commit itself.
                     commit_ms = committing.elapsed().as_millis() as u64,
                     transaction_ms = locked.elapsed().as_millis() as u64,
                     "import written"
                 );
                 return Ok(report);
             }
-            Ok(false) => rollback(txn).await,
+            Ok(batch::Outcome::Moved) => rollback(txn).await,
             Err(err) => {
                 rollback(txn).await;
                 return Err(err.into());

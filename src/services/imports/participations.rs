@@ -4,7 +4,7 @@
 //! the new participations are inserted with multi-row statements and the ended ones
 //! updated, in one short transaction.
 
-use super::batch;
+use super::batch::{self, Outcome};
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
@@ -378,16 +378,16 @@ pub fn stage(prepared: Prepared) -> AppResult<Staged> {
     })
 }
 
-/// Writes the staged rows. `Ok(false)` when the organisations' participations moved
+/// Writes the staged rows. `Outcome::Moved` when the organisations' participations moved
 /// since they were read: nothing may be committed then, and the import is prepared
 /// again.
 pub async fn write(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     staged: Staged,
-) -> AppResult<bool> {
+) -> AppResult<Outcome> {
     if !unchanged_since(txn, &staged).await? {
-        return Ok(false);
+        return Ok(Outcome::Moved);
     }
     staged.rows.write(txn, request).await
 }

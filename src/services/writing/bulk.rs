@@ -280,7 +280,7 @@ pub async fn insert_rows<R>(
     table: &str,
     columns: &[&str],
     rows: impl IntoIterator<Item = R>,
-    values: impl Fn(R, &mut Vec<Value>),
+    mut values: impl FnMut(R, &mut Vec<Value>),
 ) -> AppResult<()> {
     let backend = txn.get_database_backend();
     let width = columns.len();

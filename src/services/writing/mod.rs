@@ -13,7 +13,8 @@ use crate::auth::Caller;
 
 pub use duplicates::duplicate_on;
 pub use transactions::{
-    WRITE_TRANSACTION, begin, commit, lock_organisation, lock_organisations, transaction,
+    WRITE_TRANSACTION, begin, commit, commit_numbered, lock_organisation, lock_organisations,
+    transaction,
 };
 pub use validation::{Validator, today};
 pub use versions::{Versioned, check_updated, check_version, save_versioned};

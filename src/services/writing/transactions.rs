@@ -5,6 +5,7 @@
 //! SQLite needs no lock: its IMMEDIATE transactions already let one writer in at a time.
 
 use crate::error::AppResult;
+use crate::feed::Position;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
     Statement, TransactionOptions, TransactionTrait,
@@ -32,10 +33,20 @@ pub async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
 /// so positions and data commit together), then commits, then wakes the feed. Every
 /// write commits here; clippy refuses `DatabaseTransaction::commit` anywhere else.
 pub async fn commit(txn: DatabaseTransaction) -> AppResult<()> {
+    commit_numbered(txn, None).await
+}
+
+/// Commits a write transaction whose bulk feed rows were numbered as they were inserted,
+/// `numbered` the last position they were given (any other rows it recorded are
+/// numbered now, as `commit` does).
+pub async fn commit_numbered(
+    txn: DatabaseTransaction,
+    numbered: Option<Position>,
+) -> AppResult<()> {
     let sealed = crate::feed::sealing::seal(&txn).await?;
     #[allow(clippy::disallowed_methods)]
     txn.commit().await?;
-    if let Some(position) = sealed {
+    if let Some(position) = sealed.max(numbered) {
         crate::feed::scope::committed(position);
     }
     Ok(())
