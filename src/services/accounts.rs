@@ -1,6 +1,6 @@
 //! Built-in accounts: administrators creating, disabling and re-roling them. Disabling
-//! an account suspends the API tokens it created, in the same transaction; logging in
-//! is `services::login`.
+//! an account suspends the API tokens it created and pauses the webhooks it registered,
+//! in the same transaction; logging in is `services::login`.
 
 use crate::auth::identify::ACCOUNT_SUBJECT;
 use crate::auth::passwords::{self, MIN_PASSWORD_CHARS};
@@ -15,6 +15,7 @@ use crate::services::writing::{
     self, RequestContext, Validator, Versioned, check_version, save_versioned,
 };
 use crate::services::{api_tokens, organisations};
+use crate::webhooks;
 use chrono::Utc;
 use entity::account;
 use sea_orm::sea_query::Expr;
@@ -183,8 +184,9 @@ pub async fn update(
         devices::forget_all(&txn, id).await?;
     }
     if disabled && !stored.disabled {
-        api_tokens::suspend_created_by(&txn, request, actor, &format!("{ACCOUNT_SUBJECT}{id}"))
-            .await?;
+        let subject = format!("{ACCOUNT_SUBJECT}{id}");
+        let tokens = api_tokens::suspend_created_by(&txn, request, actor, &subject).await?;
+        webhooks::registry::pause_registered_by(&txn, request, actor, &subject, &tokens).await?;
     }
     let columns = Versioned {
         id: account::Column::Id,

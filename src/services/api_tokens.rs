@@ -190,13 +190,21 @@ async fn ensure_creator_enabled(txn: &DatabaseTransaction, actor: &Principal) ->
 }
 
 /// Suspends every live token the subject created (its account is being disabled), each
-/// with its audit entry, inside the caller's transaction.
+/// with its audit entry, inside the caller's transaction; returns the ids of every token
+/// it ever created, live or not (what they registered is paused too).
 pub async fn suspend_created_by(
     txn: &DatabaseTransaction,
     request: &RequestContext,
     actor: &Principal,
     creator_sub: &str,
-) -> AppResult<()> {
+) -> AppResult<Vec<i32>> {
+    let created: Vec<i32> = api_token::Entity::find()
+        .select_only()
+        .column(api_token::Column::Id)
+        .filter(api_token::Column::CreatedBy.eq(creator_sub))
+        .into_tuple()
+        .all(txn)
+        .await?;
     let live = api_token::Entity::find()
         .filter(api_token::Column::CreatedBy.eq(creator_sub))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -217,7 +225,7 @@ pub async fn suspend_created_by(
         );
         audit::record(txn, request, actor, change).await?;
     }
-    Ok(())
+    Ok(created)
 }
 
 /// Starts a suspended token again (administrators only).

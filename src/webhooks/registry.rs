@@ -511,6 +511,43 @@ pub async fn resume(
     .await
 }
 
+/// Why a webhook paused when the account that registered it was disabled.
+pub const OWNER_DISABLED: &str =
+    "the account that registered it was disabled; an administrator or the organisation resumes it";
+
+/// Pauses every active webhook the account registered, itself or through one of its API
+/// tokens (its account is being disabled), each with its audit entry, inside the
+/// caller's transaction: a former colleague's endpoint must not go on receiving the
+/// register's changes. Resuming is an explicit act of whoever manages the webhook.
+pub async fn pause_registered_by(
+    txn: &DatabaseTransaction,
+    request: &RequestContext,
+    actor: &Principal,
+    account_sub: &str,
+    token_ids: &[i32],
+) -> AppResult<()> {
+    let mut registrants: Vec<String> = token_ids.iter().map(|id| format!("token:{id}")).collect();
+    registrants.push(account_sub.to_owned());
+    let live = webhook::Entity::find()
+        .filter(webhook::Column::CreatedBy.is_in(registrants))
+        .filter(webhook::Column::Status.eq(ACTIVE))
+        .all(txn)
+        .await?;
+    let now = Utc::now();
+    for stored in live {
+        let mut active: webhook::ActiveModel = stored.clone().into();
+        active.status = Set(PAUSED.to_owned());
+        active.paused_reason = Set(Some(OWNER_DISABLED.to_owned()));
+        active.paused_at = Set(Some(now));
+        active.version = Set(stored.version + 1);
+        active.updated_at = Set(now);
+        let updated = active.update(txn).await?;
+        let change = Change::updated("webhook.pause", "Webhook", stored.id, &stored, &updated);
+        audit::record(txn, request, actor, change).await?;
+    }
+    Ok(())
+}
+
 /// Replaces the signing secret; returns the new one (this once). Deliveries from now on
 /// are signed with it.
 pub async fn rotate_secret(

@@ -42,6 +42,7 @@ on_both_engines_with!(super::local;
     an_endpoint_is_paused_after_repeated_failures_and_resumed_explicitly,
     rest_registration_shows_the_secret_once_and_audits_without_it,
     the_number_of_webhooks_per_organisation_is_limited,
+    a_disabled_accounts_webhooks_pause_until_resumed,
 );
 
 on_both_engines_with!(|_| {};
@@ -586,6 +587,103 @@ async fn an_endpoint_is_paused_after_repeated_failures_and_resumed_explicitly(ap
         again["data"]["resumeWebhook"]["userErrors"][0]["code"],
         "INVALID"
     );
+}
+
+/// An administrator who leaves must not go on receiving the register's changes at an
+/// endpoint of their choosing: disabling the account pauses what it registered, itself
+/// or through its API tokens, until someone who manages the webhook resumes it.
+async fn a_disabled_accounts_webhooks_pause_until_resumed(app: TestApp) {
+    let db = app.db().await;
+    let account =
+        crate::fixtures::account(&db, "avgar@skr.se", "a long enough password", "ADMIN", None)
+            .await;
+    let (_, body) = app
+        .graphql_as(
+            None,
+            r#"mutation { login(email: "avgar@skr.se", password: "a long enough password") { accessToken } }"#,
+            json!({}),
+        )
+        .await;
+    let session = body["data"]["login"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let body = as_bearer(
+        &app,
+        &session,
+        r#"mutation { createApiToken(name: "integration", role: ADMIN, canWrite: true) { token } }"#,
+        json!({}),
+    )
+    .await;
+    let api_token = body["data"]["createApiToken"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a token: {body}"))
+        .to_owned();
+    let own = Receiver::start().await;
+    let through_token = Receiver::start().await;
+    let others = Receiver::start().await;
+    let filter = |url: &str| json!({ "name": "Hook", "url": url, "recordTypes": ["ActionPlan"] });
+    let (own_id, _) = registered(&app, &session, filter(&own.url)).await;
+    let (token_id, _) = registered(&app, &api_token, filter(&through_token.url)).await;
+    let (others_id, _) = registered(&app, &admin_token(), filter(&others.url)).await;
+    create_plan(&app, "1480", "Before").await;
+    for receiver in [&own, &through_token, &others] {
+        receiver
+            .wait_until("the first event", |r| r.len() == 1)
+            .await;
+    }
+
+    let update = r#"mutation($id: ID!) {
+      updateAccount(id: $id, version: 1, role: ADMIN, disabled: true) { userErrors { code } } }"#;
+    let id = cemr_api::graphql::ids::encode("Account", account.id);
+    let body = as_bearer(&app, &admin_token(), update, json!({ "id": id })).await;
+    assert_eq!(
+        body["data"]["updateAccount"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    for id in [&own_id, &token_id] {
+        let hook = listed(&app, id).await;
+        assert_eq!(hook["status"], "PAUSED", "{hook}");
+        assert!(
+            hook["pausedReason"]
+                .as_str()
+                .is_some_and(|r| r.contains("disabled")),
+            "{hook}"
+        );
+    }
+    assert_eq!(listed(&app, &others_id).await["status"], "ACTIVE");
+    create_plan(&app, "1480", "After").await;
+    others
+        .wait_until("the second event", |r| r.len() == 2)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        own.all().len(),
+        1,
+        "nothing more to the disabled account's endpoint"
+    );
+    assert_eq!(through_token.all().len(), 1, "nor to its token's");
+
+    let resumed = as_bearer(
+        &app,
+        &admin_token(),
+        r#"mutation($id: ID!) { resumeWebhook(id: $id) { webhook { status } } }"#,
+        json!({ "id": own_id }),
+    )
+    .await;
+    assert_eq!(
+        resumed["data"]["resumeWebhook"]["webhook"]["status"],
+        "ACTIVE"
+    );
+    own.wait_until("the event it missed", |r| r.len() == 2)
+        .await;
+    let audited: i64 = crate::helpers::scalar(
+        &db,
+        "SELECT COUNT(*) FROM audit_entry WHERE action = 'webhook.pause'",
+    )
+    .await;
+    assert_eq!(audited, 2, "each pause is audited");
 }
 
 async fn rest_registration_shows_the_secret_once_and_audits_without_it(app: TestApp) {
