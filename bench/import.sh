@@ -9,10 +9,13 @@
 # default; IMPORT_MAX_ROWS (100,000 by default) is passed on to the server. After each
 # kind, the server's own account of every import it wrote: how long it prepared the rows
 # (outside any transaction), waited for the write lock, and held it (`transaction_ms`).
+# BIN: a prebuilt binary instead of building target/release/cemr-api.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --bin cemr-api >/dev/null
-bin="$PWD/target/release/cemr-api"
+if [[ -z "${BIN:-}" ]]; then
+  cargo build --release --locked --bin cemr-api >/dev/null
+fi
+bin=$(realpath "${BIN:-target/release/cemr-api}")
 work=$(mktemp -d)
 port=${PORT:-18302}
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')

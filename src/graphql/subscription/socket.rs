@@ -8,8 +8,9 @@
 //! and per client, connections per client (see `clients`; a client over it is closed
 //! with 1013, try again later), message size (1009 above it), an idle timeout (the
 //! server pings every `RECHECK`; a client that answers nothing for `IDLE_TIMEOUT` is
-//! closed), the protocol's ping/pong; on shutdown the socket closes with 1001 (going
-//! away).
+//! closed), the protocol's ping/pong, a client that stops reading what it is sent
+//! (closed with 1008 once a message waited `SEND_TIMEOUT`); on shutdown the socket
+//! closes with 1001 (going away).
 
 use super::clients::{Clients, Lease};
 use crate::auth::identify::Authenticator;
@@ -44,6 +45,10 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 const RECHECK: Duration = Duration::from_secs(30);
 /// Client messages read ahead of the protocol handler.
 const INBOX: usize = 16;
+/// How long one outgoing message may wait for a client that does not read what it is
+/// sent (its socket's buffers full) before the connection is given up: waiting without
+/// end would stop this connection's loop, its token checks and its shutdown with it.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `GET /graphql` with `Upgrade: websocket`.
 pub async fn upgrade(
@@ -231,8 +236,8 @@ async fn serve(
                     }
                     Some(Ok(AggregatedMessage::Ping(bytes))) => {
                         idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
-                        if session.pong(&bytes).await.is_err() {
-                            return None;
+                        if let Err(end) = sent(session.pong(&bytes)).await {
+                            return end;
                         }
                     }
                     Some(Ok(AggregatedMessage::Pong(_))) => {
@@ -257,8 +262,8 @@ async fn serve(
                 },
                 out = graphql.next() => match out {
                     Some(WsMessage::Text(text)) => {
-                        if session.text(text).await.is_err() {
-                            return None;
+                        if let Err(end) = sent(session.text(text)).await {
+                            return end;
                         }
                     }
                     Some(WsMessage::Close(code, reason)) => {
@@ -270,8 +275,8 @@ async fn serve(
                 _ = recheck.tick() => {
                     // A live client answers (browsers do by themselves): a silent one is
                     // closed by the idle timeout.
-                    if session.ping(b"").await.is_err() {
-                        return None;
+                    if let Err(end) = sent(session.ping(b"")).await {
+                        return end;
                     }
                     let authorization = identity.lock().unwrap_or_else(PoisonError::into_inner).authorization.clone();
                     if authorization.is_some() && authenticator.identify(authorization.as_deref()).await.is_err() {
@@ -298,7 +303,30 @@ async fn serve(
         .unwrap_or_else(PoisonError::into_inner)
         .socket
         .take();
-    let _ = session.close(reason).await;
+    // A client that reads nothing has no room for the close frame either.
+    let _ = tokio::time::timeout(SEND_TIMEOUT, session.close(reason)).await;
+}
+
+/// Sends one message within `SEND_TIMEOUT`; how the connection ends when it cannot: at
+/// once when the client is gone, with a policy close when it stopped reading.
+async fn sent(
+    sending: impl Future<Output = Result<(), actix_ws::Closed>>,
+) -> Result<(), Option<CloseReason>> {
+    sent_within(SEND_TIMEOUT, sending).await
+}
+
+async fn sent_within(
+    limit: Duration,
+    sending: impl Future<Output = Result<(), actix_ws::Closed>>,
+) -> Result<(), Option<CloseReason>> {
+    match tokio::time::timeout(limit, sending).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(None),
+        Err(_) => Err(Some(CloseReason {
+            code: CloseCode::Policy,
+            description: Some("the client does not read what it is sent".to_owned()),
+        })),
+    }
 }
 
 fn close(code: u16, reason: &str) -> CloseReason {
@@ -422,5 +450,26 @@ impl Executor for Limited {
                 response
             })
             .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_client_that_stops_reading_is_given_up_with_a_policy_close() {
+        let limit = Duration::from_millis(20);
+        let stuck = sent_within(limit, std::future::pending()).await;
+        let Err(Some(reason)) = stuck else {
+            panic!("a send that never gets room ends the connection: {stuck:?}");
+        };
+        assert_eq!(reason.code, CloseCode::Policy);
+        assert_eq!(
+            sent_within(limit, async { Err(actix_ws::Closed) }).await,
+            Err(None),
+            "a client that is gone is left without a close frame"
+        );
+        assert_eq!(sent_within(limit, async { Ok(()) }).await, Ok(()));
     }
 }

@@ -7,7 +7,7 @@ use super::batch::{self, Outcome};
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
-use super::{ImportFailure, Tally, reported};
+use super::{ImportFailure, Tally, pace, reported};
 use crate::domain::dates;
 use crate::domain::names::search_key;
 use crate::domain::register::{DataOrigin, DecisionBody};
@@ -182,7 +182,8 @@ pub async fn prepare(
     let known_articles = prefetch::article_numbers(db).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut valid = Vec::with_capacity(records.len());
-    for record in records {
+    for (i, record) in records.into_iter().enumerate() {
+        pace(i).await;
         let outcome = read(record).and_then(|(code, facts, articles)| {
             let (organisation_id, _) = organisations.writable(request, &code)?;
             Ok((record.line, organisation_id, facts, articles))
@@ -203,7 +204,8 @@ pub async fn prepare(
         ..Default::default()
     };
     let mut writes = Vec::new();
-    for (line, organisation_id, facts, articles) in valid {
+    for (i, (line, organisation_id, facts, articles)) in valid.into_iter().enumerate() {
+        pace(i).await;
         let existing = stored.remove(&(organisation_id, search_key(&facts.title)));
         // Like a single write, a row is checked only when it writes: a stored plan the
         // rules would refuse today (a period ending far ahead) imports back unchanged.

@@ -7,7 +7,7 @@ use super::batch::{self, Outcome};
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
-use super::{ImportFailure, Tally, reported};
+use super::{ImportFailure, Tally, pace, reported};
 use crate::domain::dates;
 use crate::domain::names::search_key;
 use crate::domain::register::DataOrigin;
@@ -163,7 +163,8 @@ pub async fn prepare(
     let organisations = Organisations::load(db).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut valid = Vec::with_capacity(records.len());
-    for record in records {
+    for (i, record) in records.into_iter().enumerate() {
+        pace(i).await;
         let outcome = read(record).and_then(|(code, title, reported_on, summary)| {
             let (organisation_id, _) = organisations.writable(request, &code)?;
             Ok((record.line, organisation_id, title, reported_on, summary))
@@ -189,7 +190,8 @@ pub async fn prepare(
     // rows' keys are compared again once resolved.
     let mut first_line: HashMap<(i32, String), usize> = HashMap::new();
     let mut writes = Vec::new();
-    for (line, organisation_id, title, reported_on, summary) in valid {
+    for (i, (line, organisation_id, title, reported_on, summary)) in valid.into_iter().enumerate() {
+        pace(i).await;
         let Some(plan) = plans.get(&(organisation_id, search_key(&title))) else {
             errors.extend(reported(
                 line,

@@ -8,7 +8,7 @@ use super::batch::{self, Outcome};
 use super::prefetch::{self, Organisations};
 use super::reader::Reader;
 use super::source::{Columns, Record, RowError};
-use super::{ImportFailure, Tally, reported};
+use super::{ImportFailure, Tally, pace, reported};
 use crate::domain::register::DataOrigin;
 use crate::domain::support::ParticipationRole;
 use crate::error::{AppError, AppResult};
@@ -172,7 +172,8 @@ pub async fn prepare(
     let organisations = Organisations::load(db).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut rows = Vec::with_capacity(records.len());
-    for record in records {
+    for (i, record) in records.into_iter().enumerate() {
+        pace(i).await;
         let outcome = read(record).and_then(|(code, programme_code, from_year, to_year, role)| {
             let (organisation_id, _) = organisations.writable(request, &code)?;
             Ok(Row {
@@ -216,7 +217,8 @@ pub async fn prepare(
     let mut creates: Vec<(usize, programme_participation::Model)> = Vec::new();
     let mut writes = Vec::new();
     let now = Utc::now();
-    for row in rows {
+    for (i, row) in rows.into_iter().enumerate() {
+        pace(i).await;
         let line = row.line;
         let Some(programme) = programmes.get(&row.programme_code) else {
             errors.extend(reported(
