@@ -182,7 +182,7 @@ pub async fn prepare(
     let known_articles = prefetch::article_numbers(db).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut valid = Vec::with_capacity(records.len());
-    for (i, record) in records.into_iter().enumerate() {
+    for (i, record) in records.iter().enumerate() {
         pace(i).await;
         let outcome = read(record).and_then(|(code, facts, articles)| {
             let (organisation_id, _) = organisations.writable(request, &code)?;

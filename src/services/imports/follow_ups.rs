@@ -163,7 +163,7 @@ pub async fn prepare(
     let organisations = Organisations::load(db).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut valid = Vec::with_capacity(records.len());
-    for (i, record) in records.into_iter().enumerate() {
+    for (i, record) in records.iter().enumerate() {
         pace(i).await;
         let outcome = read(record).and_then(|(code, title, reported_on, summary)| {
             let (organisation_id, _) = organisations.writable(request, &code)?;

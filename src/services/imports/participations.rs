@@ -172,7 +172,7 @@ pub async fn prepare(
     let organisations = Organisations::load(db).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut rows = Vec::with_capacity(records.len());
-    for (i, record) in records.into_iter().enumerate() {
+    for (i, record) in records.iter().enumerate() {
         pace(i).await;
         let outcome = read(record).and_then(|(code, programme_code, from_year, to_year, role)| {
             let (organisation_id, _) = organisations.writable(request, &code)?;
