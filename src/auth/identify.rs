@@ -17,6 +17,9 @@ use std::sync::Arc;
 
 /// The prefix of subjects of built-in accounts.
 pub const ACCOUNT_SUBJECT: &str = "account:";
+/// The subject prefix of API-token credentials (`token:<id>`), as audits and webhooks
+/// name who acted.
+pub const TOKEN_SUBJECT: &str = "token:";
 
 /// A credential whose form (and, for a JWT, signature) checked out, not yet compared with
 /// the database.
@@ -123,7 +126,7 @@ impl Authenticator {
             scopes.push(TokenScope::Write);
         }
         Ok(Principal {
-            sub: format!("token:{}", row.id),
+            sub: format!("{TOKEN_SUBJECT}{}", row.id),
             role,
             organisation: organisation.map(membership),
             credential: Credential::ApiToken { id: row.id, scopes },

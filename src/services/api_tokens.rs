@@ -2,7 +2,7 @@
 //! own organisation; shown once; revocable; optionally expiring. Disabling the account
 //! that created a token suspends it; only an administrator resumes it.
 
-use crate::auth::identify::ACCOUNT_SUBJECT;
+use crate::auth::identify::{ACCOUNT_SUBJECT, TOKEN_SUBJECT};
 use crate::auth::{Principal, Role, api_tokens, policy};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
@@ -77,7 +77,7 @@ pub async fn create(
     v.finish()?;
     let token = api_tokens::generate()?;
     let txn = writing::begin(db).await?;
-    ensure_creator_enabled(&txn, actor).await?;
+    ensure_still_enabled(&txn, actor).await?;
     let created = api_token::ActiveModel {
         name: Set(spec.name.trim().to_owned()),
         token_digest: Set(api_tokens::digest(&token)),
@@ -163,23 +163,27 @@ pub async fn visible(
     Ok(select.all(db).await?)
 }
 
-/// Refuses a token created by an account that was disabled after the request was
-/// identified. The shared lock makes a concurrent disabling wait for this transaction
-/// (whose token it then suspends) or be seen by it (SQLite serialises write
-/// transactions anyway).
-async fn ensure_creator_enabled(txn: &DatabaseTransaction, actor: &Principal) -> AppResult<()> {
-    let Some(id) = actor
-        .sub
-        .strip_prefix(ACCOUNT_SUBJECT)
-        .and_then(|id| id.parse::<i32>().ok())
-    else {
-        return Ok(());
+/// Refuses a credential whose account was disabled (or whose API token was suspended or
+/// revoked) after the request was identified, before it registers something that would
+/// outlive it (a token, a webhook). The shared lock makes a concurrent disabling wait
+/// for this transaction (whose registration it then suspends or pauses) or be seen by it
+/// (SQLite serialises write transactions anyway).
+pub async fn ensure_still_enabled(txn: &DatabaseTransaction, actor: &Principal) -> AppResult<()> {
+    let enabled = if let Some(id) = subject_id(&actor.sub, ACCOUNT_SUBJECT) {
+        account::Entity::find_by_id(id)
+            .lock_shared()
+            .one(txn)
+            .await?
+            .is_some_and(|a| !a.disabled)
+    } else if let Some(id) = subject_id(&actor.sub, TOKEN_SUBJECT) {
+        api_token::Entity::find_by_id(id)
+            .lock_shared()
+            .one(txn)
+            .await?
+            .is_some_and(|t| t.revoked_at.is_none() && t.suspended_at.is_none())
+    } else {
+        true
     };
-    let enabled = account::Entity::find_by_id(id)
-        .lock_shared()
-        .one(txn)
-        .await?
-        .is_some_and(|a| !a.disabled);
     if enabled {
         Ok(())
     } else {
@@ -187,6 +191,10 @@ async fn ensure_creator_enabled(txn: &DatabaseTransaction, actor: &Principal) ->
             "the account is disabled or gone".into(),
         ))
     }
+}
+
+fn subject_id(sub: &str, prefix: &str) -> Option<i32> {
+    sub.strip_prefix(prefix).and_then(|id| id.parse().ok())
 }
 
 /// Suspends every live token the subject created (its account is being disabled), each
@@ -198,20 +206,15 @@ pub async fn suspend_created_by(
     actor: &Principal,
     creator_sub: &str,
 ) -> AppResult<Vec<i32>> {
-    let created: Vec<i32> = api_token::Entity::find()
-        .select_only()
-        .column(api_token::Column::Id)
+    let created = api_token::Entity::find()
         .filter(api_token::Column::CreatedBy.eq(creator_sub))
-        .into_tuple()
         .all(txn)
         .await?;
-    let live = api_token::Entity::find()
-        .filter(api_token::Column::CreatedBy.eq(creator_sub))
-        .filter(api_token::Column::RevokedAt.is_null())
-        .filter(api_token::Column::SuspendedAt.is_null())
-        .all(txn)
-        .await?;
+    let ids = created.iter().map(|t| t.id).collect();
     let now = Utc::now();
+    let live = created
+        .into_iter()
+        .filter(|t| t.revoked_at.is_none() && t.suspended_at.is_none());
     for stored in live {
         let mut active: api_token::ActiveModel = stored.clone().into();
         active.suspended_at = Set(Some(now));
@@ -225,7 +228,7 @@ pub async fn suspend_created_by(
         );
         audit::record(txn, request, actor, change).await?;
     }
-    Ok(created)
+    Ok(ids)
 }
 
 /// Starts a suspended token again (administrators only).

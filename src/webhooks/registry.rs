@@ -5,6 +5,7 @@
 //! recorded in the change feed (restricted). The signing secret is returned by `create`
 //! and `rotate_secret` only.
 
+use crate::auth::identify::TOKEN_SUBJECT;
 use crate::auth::{Principal, Role, policy};
 use crate::error::{AppError, AppResult};
 use crate::feed::{ChangeKind, Visibility};
@@ -282,6 +283,8 @@ pub async fn create(
     let organisation_id = organisation.as_ref().map(|o| o.id);
     let max = rules.max_per_organisation;
     let created = writing::transaction(db, async |txn| {
+        // Not for an account being disabled meanwhile: its webhooks are paused.
+        crate::services::api_tokens::ensure_still_enabled(txn, actor).await?;
         lock_owner(txn, organisation_id).await?;
         let existing = webhook::Entity::find()
             .filter(match organisation_id {
@@ -526,7 +529,10 @@ pub async fn pause_registered_by(
     account_sub: &str,
     token_ids: &[i32],
 ) -> AppResult<()> {
-    let mut registrants: Vec<String> = token_ids.iter().map(|id| format!("token:{id}")).collect();
+    let mut registrants: Vec<String> = token_ids
+        .iter()
+        .map(|id| format!("{TOKEN_SUBJECT}{id}"))
+        .collect();
     registrants.push(account_sub.to_owned());
     let live = webhook::Entity::find()
         .filter(webhook::Column::CreatedBy.is_in(registrants))
