@@ -34,12 +34,17 @@ async fn write(app_url: &str, query: &str, variables: Value) -> (Value, Option<P
         .send()
         .await
         .expect("request");
-    let position = response
+    let position = feed_position(&response);
+    (response.json().await.expect("JSON"), position)
+}
+
+/// The `Feed-Position` a write answered with.
+fn feed_position(response: &reqwest::Response) -> Option<Position> {
+    response
         .headers()
         .get("feed-position")
         .and_then(|v| v.to_str().ok())
-        .and_then(Position::parse);
-    (response.json().await.expect("JSON"), position)
+        .and_then(Position::parse)
 }
 
 async fn events_after(app: &TestApp, position: Position) -> Vec<change_event::Model> {
@@ -202,11 +207,7 @@ async fn an_import_numbers_its_events_in_one_block_among_concurrent_writes(app: 
                 .send()
                 .await
                 .expect("import");
-            let position = response
-                .headers()
-                .get("feed-position")
-                .and_then(|v| v.to_str().ok())
-                .and_then(Position::parse);
+            let position = feed_position(&response);
             (response.json::<Value>().await.expect("JSON"), position)
         })
     };

@@ -456,3 +456,18 @@ pub async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
         .and_then(|row| row.try_get_by_index::<i64>(0).ok())
         .unwrap_or_else(|| panic!("{sql} answered no number"))
 }
+
+/// Logs in with a built-in account's email and password; the access token.
+pub async fn logged_in(app: &TestApp, email: &str, password: &str) -> String {
+    let (_, body) = app
+        .graphql_as(
+            None,
+            "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }",
+            serde_json::json!({ "email": email, "password": password }),
+        )
+        .await;
+    body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{email} logs in: {body}"))
+        .to_owned()
+}

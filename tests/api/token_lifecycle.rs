@@ -4,7 +4,7 @@
 //! reads included, exactly as on GraphQL. A member token names its organisation exactly.
 
 use crate::fixtures;
-use crate::helpers::{TestApp, admin_token, member_token, on_both_engines, token};
+use crate::helpers::{TestApp, admin_token, logged_in, member_token, on_both_engines, token};
 use cemr_api::graphql::ids;
 use serde_json::{Value, json};
 
@@ -53,17 +53,7 @@ async fn a_disabled_accounts_tokens_stop_until_an_administrator_resumes_them(app
     let db = app.db().await;
     let account =
         fixtures::account(&db, "strateg@kramfors.se", PASSWORD, "MEMBER", Some("2282")).await;
-    let (_, body) = app
-        .graphql_as(
-            None,
-            r#"mutation { login(email: "strateg@kramfors.se", password: "a long enough password") { accessToken } }"#,
-            json!({}),
-        )
-        .await;
-    let session = body["data"]["login"]["accessToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let session = logged_in(&app, "strateg@kramfors.se", PASSWORD).await;
     let (_, body) = app
         .graphql_as(
             Some(&session),

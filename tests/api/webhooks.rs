@@ -597,17 +597,7 @@ async fn a_disabled_accounts_webhooks_pause_until_resumed(app: TestApp) {
     let account =
         crate::fixtures::account(&db, "avgar@skr.se", "a long enough password", "ADMIN", None)
             .await;
-    let (_, body) = app
-        .graphql_as(
-            None,
-            r#"mutation { login(email: "avgar@skr.se", password: "a long enough password") { accessToken } }"#,
-            json!({}),
-        )
-        .await;
-    let session = body["data"]["login"]["accessToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let session = crate::helpers::logged_in(&app, "avgar@skr.se", "a long enough password").await;
     let body = as_bearer(
         &app,
         &session,
