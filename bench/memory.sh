@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Resident memory of the release binary under load: idle, peak during, right after, and
-# after a further idle minute. Every figure is the kernel's own (/proc/PID/status): VmRSS
+# Resident memory of the release binary under load: idle, peak during, right after, after a
+# further idle minute, and idle again in a fresh process on the data the load left. Every figure is the kernel's own (/proc/PID/status): VmRSS
 # sampled every 200 ms, and VmHWM, the peak resident size, reset when the load starts so
 # it covers the load only (start-up and demo seeding are not counted).
 #
@@ -31,13 +31,17 @@ load=${LOAD:-mixed}
 url=${DATABASE_URL:-sqlite://$work/memory.sqlite}
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 trap 'kill "${pid:-}" "${sampler:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-(cd "$work" && exec env JWT_SECRET="$secret" APP_ENV=production RATE_LIMIT_PER_MINUTE=0 \
-  "$bin" --database-url "$url" --bind "127.0.0.1:$port" --log-level warn --demo) &
-pid=$!
-until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
-  kill -0 "$pid" 2>/dev/null || { echo "the server exited" >&2; exit 1; }
-  sleep 0.05
-done
+# start_server: the release binary on $url (the demo register, loaded idempotently); sets pid.
+start_server() {
+  (cd "$work" && exec env JWT_SECRET="$secret" APP_ENV=production RATE_LIMIT_PER_MINUTE=0 \
+    "$bin" --database-url "$url" --bind "127.0.0.1:$port" --log-level warn --demo) &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "the server exited" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+start_server
 base="http://127.0.0.1:$port"
 JWT_SECRET="$secret" python3 bench/load_setup.py "$base" "$work"
 cp bench/side-by-side/queries-cemr/w1-list.json "$work/w1.json"
@@ -86,10 +90,23 @@ rested_anon=$(kib RssAnon)
 rested_file=$(kib RssFile)
 kill "$sampler" 2>/dev/null || true
 
+# The load's writes stay in the register (thousands of follow-up reports a minute), and the
+# register is held in memory: a fresh process on the data the load left shows how much of
+# "after" is that data rather than memory the process kept.
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+start_server
+curl -sf -H 'content-type: application/json' --data-binary @"$work/read.json" "$base/graphql" >/dev/null
+curl -sf "$base/api/v1/signatories?limit=50" >/dev/null
+sleep 5
+fresh=$(kib VmRSS)
+fresh_anon=$(kib RssAnon)
+
 engine=${url%%:*}
 echo "resident memory, ${engine/postgresql/postgres}, LOAD=$load, ${duration} s of load:"
 echo "  idle before:               $(mib "$idle")  (heap and stacks $(mib "$idle_anon"), mapped code and data $(mib "$idle_file"))"
 echo "  peak during (VmHWM):       $(mib "$peak_hwm")  (highest 200 ms sample $(mib "$peak_sampled"))"
 echo "  right after:               $(mib "$after")"
 echo "  after ${idle_after} s idle:         $(mib "$rested")  (heap and stacks $(mib "$rested_anon"), mapped code and data $(mib "$rested_file"))"
+echo "  a fresh process on the data the load left, idle: $(mib "$fresh")  (heap and stacks $(mib "$fresh_anon"))"
 python3 bench/load_report.py "$work"/*.out

@@ -12,7 +12,10 @@
 # 4. ROUNDS rounds of: peer, then cemr-api, each workload of queries-peer/ and queries-cemr/
 #    (same rows, each in its own API's names);
 # 5. cemr-api on a fresh SQLite file with --demo, same workloads, ROUNDS runs;
-# 6. prints medians and ratios; stops everything it started, by PID.
+# 6. the HTTP ceiling: ceiling/ (bare actix-web, the service's version, one worker) answering
+#    W3's response as a fixed body, loaded as W3 is, ROUNDS runs;
+# 7. prints medians, ratios to the peer and W3 as a share of the ceiling; stops everything it
+#    started, by PID.
 # Knobs: ROUNDS (3), THREADS, CONNS, DURATION, WARMUP, PIN, CPU_LOADGEN, CPU_SERVER, QUIET_WAIT,
 # RESULTS_DIR, HTTP_WORKERS (1), PEER_DIR; see lib.sh.
 set -euo pipefail
@@ -25,7 +28,7 @@ PEER_DIR=${PEER_DIR:-/tmp/bench-peer}
 POSTGRAPHILE_VERSION=${POSTGRAPHILE_VERSION:-5.1.5}
 FILTER_PLUGIN_VERSION=${FILTER_PLUGIN_VERSION:-4.0.1}
 NODE_PKG_VERSION=${NODE_PKG_VERSION:-22.23.3}
-need curl wrk python3 npm taskset
+need curl wrk python3 npm taskset cargo
 
 PIDS=(); SCRATCH=$(mktemp -d /tmp/bench-sbs.XXXXXX)
 cleanup() {
@@ -87,6 +90,19 @@ done
 start_cemr "sqlite://$SCRATCH/cemr.sqlite?mode=rwc" cemr-sqlite
 REPEAT=$ROUNDS SERVER_PIDS="$CEMR_PID" run_workloads "$CEMR_URL" "$HERE/queries-cemr" "sbs$STAMP-cemrsqlite"
 
+# The ceiling, built here (its own workspace and lock file; seconds once compiled).
+cargo build -q --release --locked --manifest-path "$HERE/ceiling/Cargo.toml" \
+  --target-dir "$HERE/../../target/ceiling"
+mkdir -p "$SCRATCH/queries-ceiling"
+cp "$HERE/queries-cemr/w3-small.json" "$SCRATCH/queries-ceiling/"
+CEILING_PORT=$(pick_port 18090)
+( exec env BIND="127.0.0.1:$CEILING_PORT" "${PIN_SERVER[@]}" "$HERE/../../target/ceiling/release/bench-ceiling" ) \
+  >"$SCRATCH/ceiling.log" 2>&1 &
+CEILING_PID=$!; PIDS+=("$CEILING_PID")
+CEILING_URL="http://127.0.0.1:$CEILING_PORT/graphql"
+wait_http "$CEILING_URL" "$SCRATCH/queries-ceiling/w3-small.json" 10 || { cat "$SCRATCH/ceiling.log" >&2; die "the ceiling did not start"; }
+REPEAT=$ROUNDS SERVER_PIDS="$CEILING_PID" run_workloads "$CEILING_URL" "$SCRATCH/queries-ceiling" "sbs$STAMP-ceiling"
+
 python3 - "$RESULTS_DIR" "sbs$STAMP" <<'PY'
 import glob, statistics, sys
 d, stamp = sys.argv[1], sys.argv[2]
@@ -104,4 +120,11 @@ for w in sorted({k[1] for k in res}):
     cpu = lambda who: sorted(res.get((who, w), [(0, "-")]))[len(res.get((who, w), [0])) // 2][1]
     p, c, s = med("peer"), med("cemrpg"), med("cemrsqlite")
     print(f"{w:<10} {p:>9.1f} {c:>9.1f} {s:>12.1f} {c / p if p else 0:>7.2f}x {s / p if p else 0:>11.2f}x   {cpu('peer')} / {cpu('cemrpg')}")
+ceiling = sorted(res.get(("ceiling", "w3-small"), []))
+if ceiling:
+    top, top_cpu = ceiling[len(ceiling) // 2]
+    print(f"\nceiling (bare actix-web, W3's answer as a fixed body): {top:.1f} req/s, {top_cpu} ms CPU/req")
+    for who, label in (("cemrpg", "cemr PG"), ("cemrsqlite", "cemr SQLite")):
+        w3 = statistics.median(x[0] for x in res.get((who, "w3-small"), [(0, "-")]))
+        print(f"W3 on {label}: {100 * w3 / top:.0f} % of the ceiling")
 PY
