@@ -54,6 +54,7 @@ sleep 5
 idle=$(kib VmRSS)
 idle_anon=$(kib RssAnon)
 idle_file=$(kib RssFile)
+idle_threads=$(kib Threads)
 # "5" resets VmHWM to the current resident size (Linux 4.0+), so the peak is the load's.
 echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || echo "VmHWM not reset: it includes start-up" >&2
 (while kill -0 "$pid" 2>/dev/null; do kib VmRSS; sleep 0.2; done) > "$work/samples" &
@@ -88,6 +89,7 @@ sleep "$idle_after"
 rested=$(kib VmRSS)
 rested_anon=$(kib RssAnon)
 rested_file=$(kib RssFile)
+rested_threads=$(kib Threads)
 kill "$sampler" 2>/dev/null || true
 
 # The load's writes stay in the register (thousands of follow-up reports a minute), and the
@@ -108,5 +110,6 @@ echo "  idle before:               $(mib "$idle")  (heap and stacks $(mib "$idle
 echo "  peak during (VmHWM):       $(mib "$peak_hwm")  (highest 200 ms sample $(mib "$peak_sampled"))"
 echo "  right after:               $(mib "$after")"
 echo "  after ${idle_after} s idle:         $(mib "$rested")  (heap and stacks $(mib "$rested_anon"), mapped code and data $(mib "$rested_file"))"
+echo "  threads: $idle_threads idle before, $rested_threads after the rest"
 echo "  a fresh process on the data the load left, idle: $(mib "$fresh")  (heap and stacks $(mib "$fresh_anon"))"
 python3 bench/load_report.py "$work"/*.out
