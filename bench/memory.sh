@@ -46,6 +46,11 @@ base="http://127.0.0.1:$port"
 JWT_SECRET="$secret" python3 bench/load_setup.py "$base" "$work"
 cp bench/side-by-side/queries-cemr/w1-list.json "$work/w1.json"
 
+# The allocator's own account (/metrics): "allocated resident" in MiB.
+heap() {
+  curl -sf "$base/metrics" | awk '/^allocator_bytes\{state="allocated"\}/ {a = $2}
+    /^allocator_bytes\{state="resident"\}/ {r = $2} END {printf "%.1f %.1f", a / 1048576, r / 1048576}'
+}
 kib() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$pid/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
 
@@ -55,6 +60,7 @@ idle=$(kib VmRSS)
 idle_anon=$(kib RssAnon)
 idle_file=$(kib RssFile)
 idle_threads=$(kib Threads)
+read -r idle_allocated idle_resident <<<"$(heap)"
 # "5" resets VmHWM to the current resident size (Linux 4.0+), so the peak is the load's.
 echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || echo "VmHWM not reset: it includes start-up" >&2
 (while kill -0 "$pid" 2>/dev/null; do kib VmRSS; sleep 0.2; done) > "$work/samples" &
@@ -90,6 +96,7 @@ rested=$(kib VmRSS)
 rested_anon=$(kib RssAnon)
 rested_file=$(kib RssFile)
 rested_threads=$(kib Threads)
+read -r rested_allocated rested_resident <<<"$(heap)"
 kill "$sampler" 2>/dev/null || true
 
 # The load's writes stay in the register (thousands of follow-up reports a minute), and the
@@ -111,5 +118,6 @@ echo "  peak during (VmHWM):       $(mib "$peak_hwm")  (highest 200 ms sample $(
 echo "  right after:               $(mib "$after")"
 echo "  after ${idle_after} s idle:         $(mib "$rested")  (heap and stacks $(mib "$rested_anon"), mapped code and data $(mib "$rested_file"))"
 echo "  threads: $idle_threads idle before, $rested_threads after the rest"
+echo "  allocator (/metrics): allocated $idle_allocated MiB of resident $idle_resident MiB idle before, $rested_allocated of $rested_resident after the rest"
 echo "  a fresh process on the data the load left, idle: $(mib "$fresh")  (heap and stacks $(mib "$fresh_anon"))"
 python3 bench/load_report.py "$work"/*.out

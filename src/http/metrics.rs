@@ -160,11 +160,40 @@ fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
     }
 }
 
+/// Reads one of the allocator's statistics, in bytes.
+type StatRead = fn() -> tikv_jemalloc_ctl::Result<usize>;
+
+/// The allocator's own account of the heap (jemalloc), read when scraped: `allocated` is
+/// what the service's allocations hold, `active` the pages they occupy, `resident` what
+/// the allocator has in memory (free pages not yet returned and its own `metadata`
+/// included), `retained` address space kept unmapped for reuse. Resident memory well
+/// above `allocated` after a load is the allocator's keeping, not the service's data.
+fn allocator_use() {
+    use tikv_jemalloc_ctl::{epoch, stats};
+    // Most statistics are cached until the epoch advances.
+    if epoch::advance().is_err() {
+        return;
+    }
+    let reads: [(&'static str, StatRead); 5] = [
+        ("allocated", stats::allocated::read),
+        ("active", stats::active::read),
+        ("resident", stats::resident::read),
+        ("metadata", stats::metadata::read),
+        ("retained", stats::retained::read),
+    ];
+    for (state, read) in reads {
+        if let Ok(bytes) = read() {
+            metrics::gauge!("allocator_bytes", "state" => state).set(bytes as f64);
+        }
+    }
+}
+
 /// `GET /metrics`.
 pub async fn render(db: web::Data<DatabaseConnection>) -> HttpResponse {
     let (size, idle) = pool_use(&db);
     metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(size));
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
+    allocator_use();
     match handle() {
         Some(handle) => HttpResponse::Ok()
             .content_type("text/plain; version=0.0.4")

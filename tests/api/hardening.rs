@@ -485,6 +485,7 @@ async fn cors_security_headers_compression_and_metrics() {
         "http_request_duration_seconds_bucket",
         "graphql_operations_total{operation=\"FirstLook\"}",
         "db_pool_connections",
+        "allocator_bytes{state=\"allocated\"}",
     ] {
         assert!(metrics.contains(series), "{series} missing from /metrics");
     }
