@@ -33,6 +33,8 @@ pub struct Feed {
 
 struct Inner {
     db: DatabaseConnection,
+    /// The follower's own reads, on a connection of its own (`db::connect_background`).
+    poller: DatabaseConnection,
     applied: watch::Sender<Position>,
     events: broadcast::Sender<Event>,
     wake: Notify,
@@ -45,14 +47,21 @@ struct Inner {
 impl Feed {
     /// Starts following the feed from its current end: the background task reads the
     /// last committed position, then follows. `database_url` gives PostgreSQL's
-    /// listener its own connection; `poll` bounds how late an event can be.
-    pub fn open(db: DatabaseConnection, database_url: &str, poll: Duration) -> Self {
+    /// listener its own connection; `poll` bounds how late an event can be. `db` serves
+    /// subscribers' replays, `poller` the follower's own reads.
+    pub fn open(
+        db: DatabaseConnection,
+        poller: DatabaseConnection,
+        database_url: &str,
+        poll: Duration,
+    ) -> Self {
         let (applied, _) = watch::channel(Position(0));
         let (events, _) = broadcast::channel(BUFFER);
         let (stop, _) = watch::channel(false);
         let feed = Self {
             inner: Arc::new(Inner {
                 db,
+                poller,
                 applied,
                 events,
                 wake: Notify::new(),
@@ -128,7 +137,7 @@ impl Feed {
         tokio::pin!(stopping);
         // Start at the end: history is for subscribers that ask for it (`after:`).
         loop {
-            match event::last_position(&self.inner.db).await {
+            match event::last_position(&self.inner.poller).await {
                 Ok(last) => {
                     self.inner.applied.send_replace(last);
                     break;
@@ -156,7 +165,7 @@ impl Feed {
     async fn catch_up(&self) -> crate::error::AppResult<()> {
         loop {
             let from = self.applied();
-            let events = event::after(&self.inner.db, from, BATCH).await?;
+            let events = event::after(&self.inner.poller, from, BATCH).await?;
             let Some(last) = events.last().map(event::position_of) else {
                 return Ok(());
             };

@@ -97,11 +97,14 @@ impl Application {
     /// Prepares the database and binds the HTTP server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = prepare_database(&settings.database, settings.demo).await?;
-        Self::build_with_database(settings, db)
+        Self::build_with_database(settings, db).await
     }
 
     /// Binds the HTTP server over an already prepared database.
-    pub fn build_with_database(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn build_with_database(
+        settings: Settings,
+        db: DatabaseConnection,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.http.bind)
             .with_context(|| format!("could not listen on {}", settings.http.bind))?;
         let port = listener.local_addr()?.port();
@@ -113,14 +116,17 @@ impl Application {
             max_body_bytes: settings.http.import_max_body_bytes,
             max_rows: settings.http.import_max_rows,
         });
+        // The follower's own connection: read-your-writes waits for it, so it never queues
+        // behind webhook deliveries (two connections for up to eight endpoints at a time).
         let feed = Feed::open(
             db.clone(),
+            crate::db::connect_background(&settings.database, 1).await?,
             &settings.database.database_url,
             settings.feed.poll_interval(),
         );
         let feed_data = web::Data::new(feed.clone());
         crate::webhooks::delivery::spawn(
-            db.clone(),
+            crate::db::connect_background(&settings.database, 2).await?,
             feed.clone(),
             crate::webhooks::DeliveryRules::from_settings(&settings.webhooks),
         );

@@ -296,7 +296,9 @@ pub async fn spawn_counting_app_with(
             counter.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let app = Application::build_with_database(settings, conn).expect("the application builds");
+    let app = Application::build_with_database(settings, conn)
+        .await
+        .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let shutdown = app.shutdown_handle();
     let read_model = app.read_model();

@@ -4,11 +4,16 @@
 
 use crate::helpers::{Backend, TestDatabase, on_both_engines};
 use cemr_api::config::{DatabaseSettings, Settings};
+use cemr_api::startup::Application;
 use sea_orm::sqlx::{self, Connection as _};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::time::{Duration, Instant};
 
-on_both_engines!(backend: connections_a_burst_opened_are_closed_when_idle, a_connection_keeps_only_the_configured_caches);
+on_both_engines!(
+    backend: connections_a_burst_opened_are_closed_when_idle,
+    a_running_replicas_periodic_work_keeps_no_idle_connection_open,
+    a_connection_keeps_only_the_configured_caches
+);
 
 async fn settings(backend: Backend) -> (TestDatabase, DatabaseSettings) {
     let (database, url) = TestDatabase::create(backend).await;
@@ -42,6 +47,41 @@ async fn connections_a_burst_opened_are_closed_when_idle(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(pool_size(backend, &db), 1, "idle connections were kept");
+}
+
+/// The feed's poll and the webhook worker read every few milliseconds here; a pool hands
+/// out its longest-idle connection first, so on the requests' pool they would keep every
+/// connection of a burst busy in turn and none would ever be idle long enough to close.
+async fn a_running_replicas_periodic_work_keeps_no_idle_connection_open(backend: Backend) {
+    let (_database, url) = TestDatabase::create(backend).await;
+    let mut settings = Settings::for_database(url);
+    settings.database.pool_size = 6;
+    settings.database.idle_timeout_secs = 1;
+    settings.feed.feed_poll_interval_ms = 20;
+    settings.webhooks.webhook_poll_interval_ms = 20;
+    let db = cemr_api::startup::prepare_database(&settings.database, false)
+        .await
+        .expect("database");
+    let app = Application::build_with_database(settings, db.clone())
+        .await
+        .expect("the application builds");
+    let shutdown = app.shutdown_handle();
+    tokio::spawn(app.run_until_stopped());
+    let mut burst = Vec::new();
+    for _ in 0..6 {
+        burst.push(db.begin().await.expect("begin"));
+    }
+    drop(burst);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while pool_size(backend, &db) > 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let left = pool_size(backend, &db);
+    shutdown.begin().await;
+    assert_eq!(
+        left, 1,
+        "the burst's connections stayed open while the replica ran"
+    );
 }
 
 async fn a_connection_keeps_only_the_configured_caches(backend: Backend) {
