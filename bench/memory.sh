@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Resident memory of the release binary under load: idle, peak during, right after, after a
-# further idle minute, and idle again in a fresh process on the data the load left. Every figure is the kernel's own (/proc/PID/status): VmRSS
-# sampled every 200 ms, and VmHWM, the peak resident size, reset when the load starts so
-# it covers the load only (start-up and demo seeding are not counted).
+# further idle minute, and idle again in a fresh process on the data the load left. Every
+# figure is the kernel's own (/proc/PID/status): VmRSS sampled every 200 ms, and VmHWM, the
+# peak resident size, reset when the load starts so it covers the load only (start-up and
+# demo seeding are not counted).
 #
 #   bench/memory.sh                                   # SQLite (a temporary file)
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cemr_memory bench/memory.sh

@@ -34,28 +34,40 @@ impl Engine {
     }
 }
 
-/// A small pool of `connections` for one of the replica's periodic tasks (the feed's
-/// poll, the webhook worker: each reads about once a second), apart from the requests'
-/// pool. A pool hands out the connection idle the longest first, so those polls, taking
-/// turns with every connection a burst of requests had opened, kept all of them from ever
-/// reaching their idle timeout: after a load on SQLite ten connections stayed open with
-/// their page and statement caches (about 13 MiB) for good.
-pub async fn connect_background(
-    settings: &DatabaseSettings,
-    connections: u32,
-) -> anyhow::Result<DatabaseConnection> {
-    let settings = DatabaseSettings {
-        pool_size: connections,
-        ..settings.clone()
-    };
-    connect(&settings).await
-}
-
 /// Opens the connection pool with the engine's safety settings (see `sqlite` and
 /// `postgres`). PostgreSQL: the database is created when missing.
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.database_url.as_str();
-    let engine = Engine::of(url)?;
+    match Engine::of(url)? {
+        Engine::Sqlite => ensure_sqlite_folder(url)?,
+        Engine::Postgres => {
+            postgres::ensure_database(url, settings.acquire_timeout().max(CONNECT_TIMEOUT)).await?
+        }
+    }
+    open_pool(settings).await
+}
+
+/// A small pool of `connections` for one of the replica's periodic tasks (the feed's
+/// poll, the webhook worker: each reads about once a second), apart from the requests'
+/// pool, over the database `connect` already made sure of. A pool hands out the
+/// connection idle the longest first, so those polls, taking turns with every connection
+/// a burst of requests had opened, kept all of them from ever reaching their idle
+/// timeout: after a load on SQLite ten connections stayed open with their page and
+/// statement caches (about 13 MiB) for good.
+pub async fn connect_background(
+    settings: &DatabaseSettings,
+    connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
+    open_pool(&DatabaseSettings {
+        pool_size: connections,
+        ..settings.clone()
+    })
+    .await
+}
+
+/// The pool itself, every connection opened with the engine's settings.
+async fn open_pool(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url.as_str();
     let mut options = ConnectOptions::new(url);
     options
         .max_connections(settings.pool_size.max(1))
@@ -63,15 +75,9 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         .acquire_timeout(settings.acquire_timeout())
         .idle_timeout(settings.idle_timeout())
         .sqlx_logging(false);
-    match engine {
-        Engine::Sqlite => {
-            ensure_sqlite_folder(url)?;
-            sqlite::configure(&mut options, settings);
-        }
-        Engine::Postgres => {
-            postgres::ensure_database(url, settings.acquire_timeout().max(CONNECT_TIMEOUT)).await?;
-            postgres::configure(&mut options, settings);
-        }
+    match Engine::of(url)? {
+        Engine::Sqlite => sqlite::configure(&mut options, settings),
+        Engine::Postgres => postgres::configure(&mut options, settings),
     }
     Database::connect(options)
         .await
